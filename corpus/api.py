@@ -1,0 +1,182 @@
+"""The Python API: ``Corpus.open(path)``, then ``add``, ``documents``, ``document``, ``audit``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from corpus import audit as audit_module
+from corpus.errors import UsageError
+from corpus.files import expand
+from corpus.fingerprint import FingerprintSettings
+from corpus.ingest import Ingestor
+from corpus.pluginhost import PluginHost, PluginProblem
+from corpus.readers import RegisteredReader
+from corpus.records import (
+    AddResult,
+    DocumentSummary,
+    DocumentView,
+    ParagraphInfo,
+    RelatedInfo,
+    SourceInfo,
+)
+from corpus.store import SourceRow, Store
+
+DEFAULT_DB = "corpus.db"
+DB_ENV = "CORPUS_DB"
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+class Corpus:
+    """A corpus in one store file, with the installed plugins.
+
+    >>> with Corpus.open("corpus.db") as corpus:          # doctest: +SKIP
+    ...     for result in corpus.add(["seeds/"]):
+    ...         print(result.status, result.document_id)
+    """
+
+    def __init__(self, store: Store, host: PluginHost) -> None:
+        self.store = store
+        self.host = host
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        plugins: Iterable[object] = (),
+        load_entry_points: bool = True,
+        disabled: Iterable[str] | None = None,
+        settings: FingerprintSettings | None = None,
+    ) -> Corpus:
+        """Open (or create) the store at ``path`` (default ``$CORPUS_DB`` or ``./corpus.db``).
+
+        ``plugins`` are extra plugin objects registered after the installed ones.
+        """
+        host = PluginHost(load_entry_points=load_entry_points, extra_plugins=plugins, disabled=disabled)
+        store = Store.open(path if path is not None else default_db_path(), settings or FingerprintSettings())
+        return cls(store, host)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- adding --------------------------------------------------------------------
+    def files(self, paths: Iterable[Path | str]) -> list[Path]:
+        """The files an ``add`` of ``paths`` would take (folders walked recursively)."""
+        return list(expand(paths))
+
+    def add(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        on_result: Callable[[AddResult], None] | None = None,
+    ) -> list[AddResult]:
+        """Add files and folders; one result per file. Bad files fail alone."""
+        ingestor = Ingestor(self.store, self.host)
+        results = []
+        store_file = self.store.path.resolve()
+        for file in expand(paths):
+            if file.resolve() == store_file:
+                continue
+            result = ingestor.add(file)
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+        return results
+
+    # -- reading -------------------------------------------------------------------
+    def documents(self) -> list[DocumentSummary]:
+        return [
+            DocumentSummary(doc.id, doc.title, count, len(doc.text)) for doc, count in self.store.documents()
+        ]
+
+    def _live_id(self, document_id: int) -> int:
+        live = self.store.resolve_document(document_id)
+        if live is None:
+            raise UsageError(f"no document {document_id} in {self.store.path}; `corpus docs` lists them")
+        return live
+
+    def document(self, document_id: int) -> DocumentView:
+        """A document with its canonical paragraphs, sources and relations (merged ids resolve)."""
+        live = self._live_id(document_id)
+        doc = self.store.document(live)
+        assert doc is not None
+        return DocumentView(
+            document_id=live,
+            title=doc.title,
+            text=doc.text,
+            paragraphs=tuple(ParagraphInfo(t, s) for t, s in self.store.paragraphs(live)),
+            sources=tuple(source_info(row) for row in self.store.sources(document_id=live)),
+            related=tuple(RelatedInfo(d, r, s) for d, r, s in self.store.related(live)),
+        )
+
+    def source(self, source_id: int) -> SourceRow:
+        row = self.store.source(source_id)
+        if row is None:
+            raise UsageError(f"no source {source_id} in {self.store.path}")
+        return row
+
+    def source_bytes(self, source_id: int) -> bytes:
+        """The original bytes of a source, exactly as they were added."""
+        return self.store.blob(self.source(source_id).sha256)
+
+    def failed_sources(self) -> list[SourceRow]:
+        return self.store.sources(status="failed")
+
+    def audit(self) -> list[audit_module.DocumentAudit]:
+        return audit_module.audit(self.store)
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        """Every document with its canonical text, paragraphs and full provenance."""
+        for summary in self.documents():
+            yield self.document(summary.document_id).to_dict()
+
+    def events(self) -> list[dict[str, Any]]:
+        return self.store.events()
+
+    def counts(self) -> dict[str, int]:
+        return self.store.counts()
+
+    # -- plugins -------------------------------------------------------------------
+    @property
+    def readers(self) -> tuple[RegisteredReader, ...]:
+        return tuple(self.host.readers)
+
+    @property
+    def plugin_problems(self) -> tuple[PluginProblem, ...]:
+        return tuple(self.host.problems)
+
+
+def source_info(row: SourceRow) -> SourceInfo:
+    extract = row.extract
+    return SourceInfo(
+        source_id=row.id,
+        path=row.path,
+        locations=row.locations,
+        sha256=row.sha256,
+        media_type=row.media_type,
+        reader=row.reader,
+        reader_version=row.reader_version,
+        encoding=row.encoding,
+        encoding_confidence=row.encoding_confidence,
+        similarity=row.similarity,
+        joined_as=row.joined_as,
+        title=extract.title if extract else None,
+        metadata=dict(extract.metadata) if extract else {},
+        paragraph_count=len(extract.paragraphs) if extract else 0,
+        removed_count=len(extract.removed) if extract else 0,
+    )

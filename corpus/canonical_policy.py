@@ -1,0 +1,150 @@
+"""The built-in canonical-text policy (``corpus_canonical_text``, runs last).
+
+The canonical text is the union of the content paragraphs that a document's sources
+attest, in document order, each paragraph taken from its best-formed variant:
+complete rather than truncated, full-width punctuation in Chinese, no line-wrap or
+page-break artefacts. Sources are aligned paragraph by paragraph against the text
+built so far, starting from the source with the most content, so a paragraph only
+one source has (a closing paragraph the PDF lost) lands where that source puts it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from corpus.align import Link, align
+from corpus.canonical import Canonical, CanonicalParagraph, SourceText
+from corpus.hookspecs import hookimpl
+from corpus.normalise import is_unspaced, normal_form
+from corpus.typography import ascii_marks_in_cjk, fullwidth_punctuation
+
+# A variant with fewer tokens than this share of the longest variant is truncated.
+COMPLETE_SHARE = 0.97
+
+_SPACES = re.compile(r"\s+")
+_LATIN_HYPHEN_WRAP = re.compile(r"[a-z]- [a-z]")
+
+
+@hookimpl(trylast=True)
+def corpus_canonical_text(title: str | None, sources: Sequence[SourceText]) -> Canonical:
+    return build_canonical(sources)
+
+
+@dataclass
+class _Slot:
+    key: str
+    variants: list[tuple[int, str]] = field(default_factory=list)
+    attested: set[int] = field(default_factory=set)
+
+    def add(self, source_id: int, text: str) -> None:
+        self.variants.append((source_id, text))
+        self.attested.add(source_id)
+
+
+def build_canonical(sources: Sequence[SourceText]) -> Canonical:
+    title_variants = [(s.source_id, s.title) for s in sources if s.title and normal_form(s.title)]
+    title_key = _most_attested_key([t for _, t in title_variants])
+    title_slot = _Slot(title_key or "")
+    contents: list[tuple[int, list[str]]] = []
+    for source in sources:
+        paragraphs = [p for p in source.paragraphs if normal_form(p)]
+        if title_key and source.title and normal_form(source.title) == title_key:
+            title_slot.add(source.source_id, source.title)
+        # A reader that also kept the title as the first paragraph attests it there.
+        if title_key and paragraphs and normal_form(paragraphs[0]) == title_key:
+            title_slot.add(source.source_id, paragraphs.pop(0))
+        contents.append((source.source_id, paragraphs))
+
+    slots = _merge(contents)
+    paragraphs = [
+        CanonicalParagraph(_best_variant(slot.variants), tuple(sorted(slot.attested)))
+        for slot in slots
+        if slot.variants
+    ]
+    canonical_title: str | None = None
+    if title_slot.variants:
+        canonical_title = _best_variant(title_slot.variants)
+        paragraphs.insert(0, CanonicalParagraph(canonical_title, tuple(sorted(title_slot.attested))))
+    return Canonical(canonical_title, tuple(paragraphs))
+
+
+def _most_attested_key(titles: list[str]) -> str | None:
+    if not titles:
+        return None
+    counts = Counter(normal_form(t) for t in titles)
+    # most_common keeps first-seen order among ties: the oldest source's title wins.
+    return counts.most_common(1)[0][0]
+
+
+def _merge(contents: list[tuple[int, list[str]]]) -> list[_Slot]:
+    """Align every source against the slots built so far, richest source first."""
+    order = sorted(
+        range(len(contents)),
+        key=lambda k: -sum(len(normal_form(p)) for p in contents[k][1]),
+    )
+    slots: list[_Slot] = []
+    for k in order:
+        source_id, paragraphs = contents[k]
+        keys = [normal_form(p) for p in paragraphs]
+        pairs = align([s.key for s in slots], keys)
+        hosts = {p.right for p in pairs if p.link is Link.LEFT_IN_RIGHT}
+        merged: list[_Slot] = []
+        for pair in pairs:
+            if pair.left is not None:
+                slot = slots[pair.left]
+                if pair.right is not None:
+                    if pair.link in (Link.SAME, Link.SIMILAR):
+                        slot.add(source_id, paragraphs[pair.right])
+                    else:  # one is a piece of the other: attested, not a variant
+                        slot.attested.add(source_id)
+                merged.append(slot)
+            elif pair.right is not None and pair.right not in hosts:
+                new = _Slot(keys[pair.right])
+                new.add(source_id, paragraphs[pair.right])
+                merged.append(new)
+        slots = merged
+    return slots
+
+
+def _defects(text: str, longest: int) -> tuple[int, int]:
+    """How badly formed a variant is: (truncated?, count of typographic defects)."""
+    truncated = 1 if len(normal_form(text).split()) < COMPLETE_SHARE * longest else 0
+    wraps = text.count("\n") + len(_LATIN_HYPHEN_WRAP.findall(text))
+    wraps += sum(
+        1
+        for a, gap, b in zip(text, text[1:], text[2:], strict=False)
+        if gap.isspace() and is_unspaced(a) and is_unspaced(b)
+    )
+    return truncated, ascii_marks_in_cjk(text) + wraps
+
+
+def _best_variant(variants: list[tuple[int, str]]) -> str:
+    longest = max(len(normal_form(text).split()) for _, text in variants)
+    # min() keeps the first of equals: the variant of the richest source.
+    best = min((text for _, text in variants), key=lambda t: _defects(t, longest))
+    return _tidy(best)
+
+
+def _tidy(text: str) -> str:
+    text = _SPACES.sub(" ", text).strip()
+    return fullwidth_punctuation(_drop_spaces_between_cjk(text))
+
+
+def _drop_spaces_between_cjk(text: str) -> str:
+    """Remove the spaces a line wrap left between two Chinese (or Japanese, Thai...) characters."""
+    if " " not in text:
+        return text
+    kept = [
+        ch
+        for i, ch in enumerate(text)
+        if not (ch == " " and 0 < i < len(text) - 1 and _tight(text[i - 1]) and _tight(text[i + 1]))
+    ]
+    return "".join(kept)
+
+
+def _tight(ch: str) -> bool:
+    """A character that takes no space beside it: unspaced script or CJK punctuation."""
+    return is_unspaced(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"

@@ -1,0 +1,35 @@
+"""One error family for everything a user can get wrong or meet in bad input.
+
+Every message says what failed, where, and how to fix it; the command line prints
+them without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class CorpusError(Exception):
+    """Base of every error the corpus raises on purpose."""
+
+
+class UsageError(CorpusError):
+    """The caller asked for something that cannot be done (unknown id, bad option)."""
+
+
+class StoreError(CorpusError):
+    """The store cannot be opened or is not in the expected state."""
+
+
+class SettingsMismatchError(StoreError):
+    """The store was built with other fingerprint settings than the ones asked for."""
+
+
+class DecodeError(CorpusError):
+    """The bytes of a source are not text in any encoding we can justify."""
+
+
+class ReaderError(CorpusError):
+    """No reader could turn a source into an extract, or the chosen reader failed."""
+
+
+class PluginError(CorpusError):
+    """A plugin could not be loaded or registered something invalid."""

@@ -1,0 +1,111 @@
+"""Fingerprints of a text: shingles, a datasketch MinHash, LSH band keys, an exact key.
+
+The settings are part of the store: signatures made with other settings are not
+comparable, so a store remembers the settings it was built with and refuses others
+(:class:`corpus.SettingsMismatchError`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+
+import datasketch
+from datasketch import LeanMinHash, MinHash
+
+from corpus import normalise
+from corpus.shingle import shingles
+
+
+@dataclass(frozen=True)
+class FingerprintSettings:
+    """Everything that changes a fingerprint; stored in the store's settings table."""
+
+    normaliser: str = normalise.NORMALISER_VERSION
+    shingle_size: int = 5
+    num_perm: int = 256
+    seed: int = 1
+    scheme: str = "affine32"  # datasketch permutation scheme, pinned
+    bands: int = 64
+    rows: int = 4
+    # Below this many shingles a MinHash estimate is too coarse to trust; such texts
+    # are matched exactly on their normal form instead.
+    min_shingles: int = 30
+
+    def __post_init__(self) -> None:
+        if self.bands * self.rows != self.num_perm:
+            raise ValueError(f"bands × rows must equal num_perm: {self.bands}×{self.rows} ≠ {self.num_perm}")
+
+    def to_strings(self) -> dict[str, str]:
+        return {k: str(v) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_strings(cls, values: Mapping[str, str]) -> FingerprintSettings:
+        kwargs: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name in values:
+                raw = values[f.name]
+                kwargs[f.name] = int(raw) if f.type in ("int", int) else raw
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What matching needs to know about one text."""
+
+    shingles: frozenset[str]
+    exact_key: str
+    minhash: LeanMinHash | None  # None for a short text
+
+    @property
+    def is_short(self) -> bool:
+        return self.minhash is None
+
+
+def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings) -> Fingerprint:
+    """Fingerprint a text given as paragraphs (title included when it is content)."""
+    toks: list[str] = []
+    for paragraph in paragraphs:
+        toks.extend(normalise.tokens(paragraph))
+    shingle_set = frozenset(shingles(toks, settings.shingle_size))
+    exact_key = hashlib.sha256(" ".join(toks).encode("utf-8")).hexdigest()
+    minhash: LeanMinHash | None = None
+    if len(shingle_set) >= settings.min_shingles:
+        m = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme)
+        m.update_batch([s.encode("utf-8") for s in shingle_set])
+        minhash = LeanMinHash(m)
+    return Fingerprint(shingle_set, exact_key, minhash)
+
+
+def fingerprint_source(title: str | None, paragraphs: Sequence[str], settings: FingerprintSettings) -> Fingerprint:
+    """A source's fingerprint covers its title too, as the canonical text does."""
+    return fingerprint(([title] if title else []) + list(paragraphs), settings)
+
+
+def band_keys(minhash: LeanMinHash, settings: FingerprintSettings) -> list[int]:
+    """One signed 64-bit key per LSH band: (band index, that band's hash values) hashed.
+
+    Stored in one indexed column, so finding candidates is one indexed lookup per band.
+    """
+    values = minhash.hashvalues
+    keys: list[int] = []
+    for band in range(settings.bands):
+        chunk = values[band * settings.rows : (band + 1) * settings.rows]
+        digest = hashlib.blake2b(struct.pack("<I", band) + chunk.tobytes(), digest_size=8).digest()
+        keys.append(struct.unpack("<q", digest)[0])
+    return keys
+
+
+def serialise(minhash: LeanMinHash) -> bytes:
+    buf = bytearray(minhash.bytesize())
+    minhash.serialize(buf)
+    return bytes(buf)
+
+
+def deserialise(data: bytes) -> LeanMinHash:
+    return LeanMinHash.deserialize(data)
+
+
+DATASKETCH_VERSION = datasketch.__version__

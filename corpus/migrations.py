@@ -1,0 +1,142 @@
+"""Numbered schema migrations of the store, applied in order and recorded in a table.
+
+Append a new ``mNNN_…`` function to change the schema; never edit one that shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+# A migration returns the SQL script it applies; it runs in one transaction.
+Migration = Callable[[], str]
+
+
+def m001_initial() -> str:
+    return """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        -- Raw bytes of every source, compressed, addressed by sha256.
+        CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            compression TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            title TEXT,
+            text TEXT NOT NULL DEFAULT '',
+            merged_into INTEGER REFERENCES documents(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        -- One row per distinct file content; failed sources too, with their reason.
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE REFERENCES blobs(sha256),
+            media_type TEXT,
+            encoding TEXT,
+            encoding_confidence REAL,
+            reader TEXT,
+            reader_version TEXT,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+            error TEXT,
+            extract TEXT,
+            exact_key TEXT,
+            minhash BLOB,
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX sources_exact_key ON sources(exact_key);
+
+        -- Every place a source's bytes were seen.
+        CREATE TABLE locations (
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            location TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (source_id, location)
+        );
+
+        -- How each source attests its document.
+        CREATE TABLE provenance (
+            source_id INTEGER PRIMARY KEY REFERENCES sources(id),
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            joined_as TEXT NOT NULL,
+            joined_similarity REAL,
+            similarity REAL,
+            jaccard REAL,
+            containment REAL,
+            settings TEXT NOT NULL,
+            joined_at TEXT NOT NULL
+        );
+        CREATE INDEX provenance_document ON provenance(document_id);
+
+        CREATE TABLE paragraphs (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            position INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            PRIMARY KEY (document_id, position)
+        );
+
+        -- LSH bands: one row per (band key, source); candidates are indexed lookups.
+        CREATE TABLE lsh_bands (
+            key INTEGER NOT NULL,
+            source_id INTEGER NOT NULL REFERENCES sources(id)
+        );
+        CREATE INDEX lsh_bands_key ON lsh_bands(key);
+
+        CREATE TABLE relations (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            other_id INTEGER NOT NULL REFERENCES documents(id),
+            relation TEXT NOT NULL,
+            similarity REAL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, other_id)
+        );
+
+        -- Append-only log of every add, merge and canonical change.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            document_id INTEGER,
+            source_id INTEGER,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        """
+
+
+MIGRATIONS: list[Migration] = [m001_initial]
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations this store has not seen yet, each in its own transaction."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT version FROM _migrations")}
+    for version, migration in enumerate(MIGRATIONS, start=1):
+        if version in done:
+            continue
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        record = f"INSERT INTO _migrations VALUES ({version}, '{migration.__name__}', '{now}');"
+        try:
+            # executescript commits any open transaction first, so the BEGIN must be
+            # part of the script for the migration and its record to be atomic.
+            db.executescript(f"BEGIN IMMEDIATE;\n{migration()}\n{record}\nCOMMIT;")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+def latest_version() -> int:
+    return len(MIGRATIONS)

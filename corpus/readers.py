@@ -1,0 +1,93 @@
+"""The reader contract and the choice of a reader for a source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, cast, runtime_checkable
+
+from corpus.errors import PluginError, ReaderError
+from corpus.extract import Extract
+from corpus.source import SourceFile
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """What ``corpus_register_readers`` expects; see :mod:`corpus.hookspecs`."""
+
+    name: str
+    version: str
+    media_types: tuple[str, ...]
+
+    def sniff(self, source: SourceFile) -> float | None: ...
+
+    def read(self, source: SourceFile) -> Extract: ...
+
+
+@dataclass(frozen=True)
+class RegisteredReader:
+    """A validated reader and the plugin that registered it."""
+
+    reader: Reader
+    plugin: str
+
+    @property
+    def name(self) -> str:
+        return self.reader.name
+
+    @property
+    def version(self) -> str:
+        return self.reader.version
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return tuple(self.reader.media_types)
+
+
+def validate_reader(reader: object, plugin: str) -> Reader:
+    """Check a registered object has the reader shape, naming what is missing."""
+    for attr in ("name", "version", "media_types"):
+        if not hasattr(reader, attr):
+            raise PluginError(f"plugin {plugin!r} registered a reader without {attr!r}: {reader!r}")
+    name = getattr(reader, "name")
+    if not isinstance(name, str) or not name.strip():
+        raise PluginError(f"plugin {plugin!r} registered a reader whose name is not a non-empty str")
+    if not isinstance(getattr(reader, "version"), str):
+        raise PluginError(f"reader {name!r} of plugin {plugin!r}: 'version' must be a str")
+    media_types = getattr(reader, "media_types")
+    if isinstance(media_types, str) or not all(isinstance(m, str) for m in media_types):
+        raise PluginError(f"reader {name!r} of plugin {plugin!r}: 'media_types' must be a tuple of str")
+    for method in ("sniff", "read"):
+        if not callable(getattr(reader, method, None)):
+            raise PluginError(f"reader {name!r} of plugin {plugin!r} has no callable {method!r}")
+    return cast(Reader, reader)
+
+
+def choose_reader(readers: Sequence[RegisteredReader], source: SourceFile) -> RegisteredReader:
+    """The reader most confident about ``source``; ties go to the later-registered one.
+
+    A reader whose ``sniff`` raises is skipped for this source (its error is part of
+    the message if no reader claims the source).
+    """
+    best: tuple[float, RegisteredReader] | None = None
+    problems: list[str] = []
+    for registered in readers:
+        try:
+            confidence = registered.reader.sniff(source)
+        except Exception as exc:  # a plugin's bug must not stop the other readers
+            problems.append(f"reader {registered.name!r} failed to sniff: {type(exc).__name__}: {exc}")
+            continue
+        if confidence is None:
+            continue
+        confidence = float(confidence)
+        if confidence <= 0:
+            continue
+        if best is None or confidence >= best[0]:
+            best = (confidence, registered)
+    if best is None:
+        detail = f" ({'; '.join(problems)})" if problems else ""
+        raise ReaderError(
+            f"no reader claims {source.location} (detected media type {source.media_type})"
+            f"{detail}; `corpus readers` lists the installed readers"
+        )
+    return best[1]

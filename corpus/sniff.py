@@ -1,0 +1,254 @@
+"""What kind of file a source is, judged from its first bytes.
+
+The media type picks the reader, so it must not trust the file name alone: pages
+are saved as ``.txt``, PDFs arrive without a suffix, a ``.html`` download can be
+an image. Content decides first (magic numbers, then markup), the suffix only
+breaks ties between kinds of text. Only the first few KB are read, so sniffing a
+large file costs nothing.
+
+``decode`` relies on two helpers here, :func:`signature_media_type` (binary
+formats known by their magic numbers) and :func:`wide_unicode` (UTF-16/32
+without a BOM, told apart from binary by where the NUL bytes fall), so that
+"is this text?" has one answer across the pipeline.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+__all__ = ["HEAD_BYTES", "signature_media_type", "sniff_media_type", "wide_unicode"]
+
+HEAD_BYTES = 8192
+"""How much of a file sniffing looks at: enough for any magic number and for the
+markup that opens an HTML or XML document, even behind a long comment."""
+
+# Formats whose first bytes name them. Each of these is not text, even when its
+# bytes happen to decode (a PDF can be pure ASCII): decode refuses them.
+_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"%PDF-", "application/pdf"),
+    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
+    (0, b"\xff\xd8\xff", "image/jpeg"),
+    (0, b"GIF87a", "image/gif"),
+    (0, b"GIF89a", "image/gif"),
+    (0, b"II*\x00", "image/tiff"),
+    (0, b"MM\x00*", "image/tiff"),
+    (0, b"\x00\x00\x01\x00", "image/vnd.microsoft.icon"),
+    (0, b"8BPS", "image/vnd.adobe.photoshop"),
+    (0, b"PK\x03\x04", "application/zip"),
+    (0, b"PK\x05\x06", "application/zip"),
+    (0, b"\x1f\x8b\x08", "application/gzip"),
+    (0, b"\xfd7zXZ\x00", "application/x-xz"),
+    (0, b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+    (0, b"Rar!\x1a\x07", "application/vnd.rar"),
+    (0, b"\x28\xb5\x2f\xfd", "application/zstd"),
+    (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
+    (0, b"\x7fELF", "application/x-executable"),
+    (0, b"SQLite format 3\x00", "application/vnd.sqlite3"),
+    (0, b"\x00asm", "application/wasm"),
+    (0, b"OggS\x00", "audio/ogg"),
+    (0, b"fLaC", "audio/flac"),
+    (0, b"wOFF", "font/woff"),
+    (0, b"wOF2", "font/woff2"),
+    (0, b"\x00\x01\x00\x00\x00", "font/ttf"),
+    (4, b"ftyp", "video/mp4"),
+)
+_RIFF_KINDS = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo"}
+_OOXML_PARTS = (
+    (b"word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (b"xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (b"ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+)
+_ZIP_MIMETYPE = re.compile(rb"mimetype([a-z0-9.+-]+/[a-z0-9.+-]+)")
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+# Markup that opens an HTML document: at the start (after BOM, whitespace and
+# comments), or anywhere in the first KB of a file that is not Markdown (junk or a
+# server banner before <html> is common in saved pages).
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>/]")
+_XML_DECLARATION = re.compile(rb"<\?xml[\s?]")
+_XHTML_ROOT = re.compile(rb"<(?:!doctype\s+html|html)[\s>/]")
+_SVG_ROOT = re.compile(rb"<svg[\s>]")
+_LEADING_NOISE = re.compile(rb"(?:\s+|<!--.*?-->)+", re.DOTALL)
+# Tags that only HTML uses; many of them in the first KB make a page even when the
+# file starts with a fragment (a saved <div>, a template, junk before <html>).
+_HTML_TAG = re.compile(
+    rb"</?(?:html|head|body|div|span|p|a|br|table|tr|td|ul|ol|li|meta|link|script|style"
+    rb"|title|img|h[1-6]|form|input|iframe|section|article|nav|header|footer)[\s>/]"
+)
+_DENSE_TAGS = 8
+_DENSE_WINDOW = 2048
+_MARKER_WINDOW = 1024
+
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
+_SUFFIX_HINTS = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".xhtml": "text/html",
+    ".xml": "application/xml",
+    ".json": "application/json",
+    ".csv": "text/csv",
+    **dict.fromkeys(_MARKDOWN_SUFFIXES, "text/markdown"),
+}
+
+# Control bytes that plain text does not contain: everything below 0x20 except
+# tab, line feed, vertical tab, form feed, carriage return, ESC (terminal colours)
+# and SUB (the old DOS end-of-file mark).
+_TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1a\x1b")
+_BINARY_CONTROLS = bytes(b for b in range(0x20) if b not in _TEXT_CONTROLS) + b"\x7f"
+_MAX_CONTROL_SHARE = 0.01
+
+
+def signature_media_type(data: bytes) -> str | None:
+    """The media type a binary format announces in its first bytes, or None.
+
+    Only formats that are never text are listed: a file that matches one is not
+    decoded at all, which is what keeps a PDF, an image or an xlsx workbook from
+    being read as a page of mojibake.
+    """
+    for offset, magic, media_type in _SIGNATURES:
+        if data.startswith(magic, offset):
+            if media_type == "application/zip":
+                return _zip_kind(data[:HEAD_BYTES])
+            return media_type
+    if data.startswith(b"RIFF") and data[8:12] in _RIFF_KINDS:
+        return _RIFF_KINDS[data[8:12]]
+    if data.startswith(b"BM") and data[6:10] == b"\x00\x00\x00\x00" and len(data) > 26:
+        return "image/bmp"
+    return None
+
+
+def _zip_kind(head: bytes) -> str:
+    """Office and EPUB files are ZIP archives; their first entries say which."""
+    named = _ZIP_MIMETYPE.match(head, 30)
+    if named:
+        return named.group(1).decode("ascii")
+    for marker, media_type in _OOXML_PARTS:
+        if b"\x00" + marker in head or head.find(marker, 30, 30 + 64) != -1:
+            return media_type
+    return "application/zip"
+
+
+def wide_unicode(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a BOM, recognised by where its NUL bytes fall.
+
+    Text in these encodings is full of NUL bytes (the high bytes of Latin, digits,
+    markup), which would otherwise make it look binary; but the NULs sit in fixed
+    columns: every other byte (UTF-16) or three bytes in four (UTF-32). Binary
+    files have NULs too, scattered. Returns the Python codec name
+    (``utf-16-le``...) or None. CJK text in UTF-16 has almost no NULs and is not
+    found here; ``decode`` scores it as a candidate instead.
+    """
+    head = data[:HEAD_BYTES]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    if len(data) % 4 == 0:
+        columns = [head[i::4] for i in range(4)]
+        nuls = [column.count(0) / len(column) for column in columns]
+        if nuls[3] == 1.0 and nuls[2] > 0.9 and nuls[0] < 0.5 and _decodes(data, "utf-32-le"):
+            return "utf-32-le"
+        if nuls[0] == 1.0 and nuls[1] > 0.9 and nuls[3] < 0.5 and _decodes(data, "utf-32-be"):
+            return "utf-32-be"
+    if len(data) % 2 == 0:
+        even, odd = head[0::2], head[1::2]
+        even_nuls, odd_nuls = even.count(0) / len(even), odd.count(0) / len(odd)
+        if odd_nuls > 0.2 and even_nuls < 0.02 and _decodes(data, "utf-16-le"):
+            return "utf-16-le"
+        if even_nuls > 0.2 and odd_nuls < 0.02 and _decodes(data, "utf-16-be"):
+            return "utf-16-be"
+    return None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def sniff_media_type(data: bytes, path: Path) -> str:
+    """The media type of a source: by its content first, its file name as a hint.
+
+    Binary formats are known by their magic numbers; HTML by the markup it opens
+    with (``<!doctype html``, ``<html``, ``<head``, ``<body``) or, for a fragment,
+    by many HTML tags in its first KB; XML by its declaration (XHTML counts as
+    HTML). Text with none of these takes its suffix's type when the suffix names
+    a kind of text (``.md`` is Markdown), else ``text/plain``. Bytes that are not
+    text and have no known signature are ``application/octet-stream``.
+    """
+    signed = signature_media_type(data)
+    if signed is not None:
+        return signed
+    view = _ascii_view(data[:HEAD_BYTES])
+    if view is None:
+        return "application/octet-stream"
+    suffix = path.suffix.lower()
+    markup = _markup_media_type(view, not_markdown=suffix not in _MARKDOWN_SUFFIXES)
+    if markup is not None:
+        return markup
+    return _SUFFIX_HINTS.get(suffix, "text/plain")
+
+
+def _ascii_view(head: bytes) -> bytes | None:
+    """The head as ASCII-compatible bytes for markup matching, or None if not text.
+
+    UTF-16/32 heads are transcoded (strictly, up to the last whole character) so
+    that ``<html`` in UTF-16 is found like any other; other heads are used as
+    they are, since every ASCII-compatible encoding spells markup the same way.
+    Leading NUL padding (a pre-allocated file that was never filled) is skipped,
+    as ``decode`` does.
+    """
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return _transcode(head[len(bom) :], encoding)
+    head = head.lstrip(b"\x00")
+    wide = wide_unicode(head[: len(head) - len(head) % 4])
+    if wide is not None:
+        return _transcode(head, wide)
+    body = head.rstrip(b"\x00")
+    if not body:
+        return None
+    controls = len(body) - len(body.translate(None, _BINARY_CONTROLS))
+    if b"\x00" in body or controls > _MAX_CONTROL_SHARE * len(body) + 1:
+        return None
+    return body
+
+
+def _transcode(head: bytes, encoding: str) -> bytes | None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        text = decoder.decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    return text.encode("utf-8")
+
+
+def _markup_media_type(view: bytes, *, not_markdown: bool) -> str | None:
+    start = view[3:] if view.startswith(b"\xef\xbb\xbf") else view
+    noise = _LEADING_NOISE.match(start)
+    start = start[noise.end() :] if noise else start
+    lowered = start[:_DENSE_WINDOW].lower()
+    if _XML_DECLARATION.match(lowered):
+        whole = start.lower()
+        if _XHTML_ROOT.search(whole):
+            return "text/html"
+        if _SVG_ROOT.search(whole):
+            return "image/svg+xml"
+        return "application/xml"
+    if _HTML_START.match(lowered):
+        return "text/html"
+    if not_markdown and (
+        _HTML_START.search(lowered, 0, _MARKER_WINDOW)
+        or len(_HTML_TAG.findall(lowered)) >= _DENSE_TAGS
+    ):
+        return "text/html"
+    return None

@@ -1,0 +1,35 @@
+"""A source file as a reader sees it: its bytes, its decoded text, where it came from."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file, decoded once, handed to every reader's ``sniff`` and ``read``.
+
+    ``text`` is the decoded text, or ``None`` when the bytes are not text (a PDF,
+    an image): a reader of a binary format reads ``data``. ``media_type`` is the
+    core's content sniff (``text/html``, ``application/pdf``, ``text/plain``...);
+    ``encoding`` and ``encoding_confidence`` tell how ``text`` was decoded.
+    """
+
+    path: Path
+    data: bytes
+    text: str | None
+    media_type: str
+    encoding: str | None = None
+    encoding_confidence: float | None = None
+    decode_error: str | None = None
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def location(self) -> str:
+        return str(self.path)

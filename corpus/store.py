@@ -1,0 +1,427 @@
+"""The store: one SQLite file holding bytes, sources, documents, provenance, index and events.
+
+Only this module speaks SQL. Each source is added in one transaction
+(:meth:`Store.transaction`), so a crash leaves the corpus as it was before that
+source and the next run carries on.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from corpus.canonical import Canonical, SourceText
+from corpus.errors import SettingsMismatchError, StoreError
+from corpus.extract import Extract
+from corpus.fingerprint import FingerprintSettings
+from corpus.migrations import latest_version, migrate
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """A stored source, as the rest of the core reads it back."""
+
+    id: int
+    sha256: str
+    status: str
+    media_type: str | None
+    encoding: str | None
+    encoding_confidence: float | None
+    reader: str | None
+    reader_version: str | None
+    error: str | None
+    added_at: str
+    extract: Extract | None
+    document_id: int | None
+    joined_as: str | None
+    joined_similarity: float | None
+    similarity: float | None
+    locations: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        return self.locations[0] if self.locations else ""
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    title: str | None
+    text: str
+    created_at: str
+    updated_at: str
+
+
+class Store:
+    """A corpus store on disk. Open with :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str, settings: FingerprintSettings) -> Store:
+        path = Path(path)
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder; give the path of a store file, e.g. {path / 'corpus.db'}")
+        if not path.parent.exists():
+            raise StoreError(f"cannot create the store {path}: folder {path.parent} does not exist")
+        try:
+            db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {path}: {exc} (is it a corpus store?)") from exc
+        store = cls(db, path)
+        try:
+            version = store._schema_version()
+            if version > latest_version():
+                raise StoreError(
+                    f"the store {path} has schema version {version}, newer than this corpus "
+                    f"understands ({latest_version()}); upgrade corpus"
+                )
+            migrate(db)
+            store._check_settings(settings)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise StoreError(f"cannot open the store {path}: {exc} (is it a corpus store?)") from exc
+        except Exception:
+            db.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _schema_version(self) -> int:
+        exists = self.db.execute("SELECT 1 FROM sqlite_master WHERE name='_migrations'").fetchone()
+        if not exists:
+            return 0
+        row = self.db.execute("SELECT max(version) FROM _migrations").fetchone()
+        return int(row[0] or 0)
+
+    def _check_settings(self, settings: FingerprintSettings) -> None:
+        stored = dict(self.db.execute("SELECT key, value FROM settings").fetchall())
+        wanted = settings.to_strings()
+        if not stored:
+            with self.transaction():
+                self.db.executemany("INSERT INTO settings VALUES (?, ?)", sorted(wanted.items()))
+            return
+        differ = {k: (stored.get(k), v) for k, v in wanted.items() if stored.get(k) != v}
+        if differ:
+            detail = ", ".join(f"{k}: store has {a!r}, asked for {b!r}" for k, (a, b) in differ.items())
+            raise SettingsMismatchError(
+                f"the store {self.path} was built with other fingerprint settings ({detail}); "
+                "open it with its own settings or build a new store"
+            )
+
+    def settings(self) -> FingerprintSettings:
+        return FingerprintSettings.from_strings(dict(self.db.execute("SELECT key, value FROM settings")))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- bytes and sources ---------------------------------------------------------
+    def put_blob(self, sha256: str, data: bytes) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, size, compression, data) VALUES (?, ?, 'zlib', ?)",
+            (sha256, len(data), zlib.compress(data, 6)),
+        )
+
+    def blob(self, sha256: str) -> bytes:
+        row = self.db.execute("SELECT compression, data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            raise StoreError(f"no bytes stored for sha256 {sha256}")
+        return zlib.decompress(row[1]) if row[0] == "zlib" else bytes(row[1])
+
+    def source_id_for(self, sha256: str) -> int | None:
+        row = self.db.execute("SELECT id FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
+        return int(row[0]) if row else None
+
+    def insert_source(
+        self,
+        *,
+        sha256: str,
+        status: str,
+        media_type: str | None,
+        encoding: str | None,
+        encoding_confidence: float | None,
+        reader: str | None = None,
+        reader_version: str | None = None,
+        error: str | None = None,
+        extract: Extract | None = None,
+        exact_key: str | None = None,
+        minhash: bytes | None = None,
+        id: int | None = None,
+    ) -> int:
+        """Insert a source row; ``id`` reuses the id of a failed attempt being retried."""
+        cur = self.db.execute(
+            """INSERT INTO sources (id, sha256, media_type, encoding, encoding_confidence, reader,
+                   reader_version, status, error, extract, exact_key, minhash, added_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                id, sha256, media_type, encoding, encoding_confidence, reader, reader_version, status,
+                error, json.dumps(extract.to_dict(), ensure_ascii=False) if extract else None,
+                exact_key, minhash, now(),
+            ),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def delete_failed_source(self, source_id: int) -> None:
+        """Forget a failed attempt before retrying it under the same id.
+
+        Foreign keys are checked at commit (deferred), so its locations stay attached
+        to the id that the retry re-inserts in the same transaction.
+        """
+        self.db.execute("PRAGMA defer_foreign_keys = ON")
+        self.db.execute("DELETE FROM sources WHERE id = ? AND status = 'failed'", (source_id,))
+
+    def add_location(self, source_id: int, location: str) -> bool:
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO locations (source_id, location, added_at) VALUES (?, ?, ?)",
+            (source_id, location, now()),
+        )
+        return cur.rowcount > 0
+
+    def locations(self, source_id: int) -> tuple[str, ...]:
+        rows = self.db.execute(
+            "SELECT location FROM locations WHERE source_id = ? ORDER BY added_at, location", (source_id,)
+        )
+        return tuple(r[0] for r in rows)
+
+    _SOURCE_COLUMNS = """s.id, s.sha256, s.status, s.media_type, s.encoding, s.encoding_confidence,
+        s.reader, s.reader_version, s.error, s.added_at, s.extract, p.document_id, p.joined_as,
+        p.joined_similarity, p.similarity"""
+
+    def _source_row(self, row: Sequence[Any]) -> SourceRow:
+        extract = Extract.from_dict(json.loads(row[10])) if row[10] else None
+        return SourceRow(
+            id=row[0], sha256=row[1], status=row[2], media_type=row[3], encoding=row[4],
+            encoding_confidence=row[5], reader=row[6], reader_version=row[7], error=row[8],
+            added_at=row[9], extract=extract, document_id=row[11], joined_as=row[12],
+            joined_similarity=row[13], similarity=row[14], locations=self.locations(row[0]),
+        )
+
+    def source(self, source_id: int) -> SourceRow | None:
+        row = self.db.execute(
+            f"SELECT {self._SOURCE_COLUMNS} FROM sources s LEFT JOIN provenance p ON p.source_id = s.id "
+            "WHERE s.id = ?",
+            (source_id,),
+        ).fetchone()
+        return self._source_row(row) if row else None
+
+    def sources(self, *, document_id: int | None = None, status: str | None = None) -> list[SourceRow]:
+        where, args = [], []
+        if document_id is not None:
+            where.append("p.document_id = ?")
+            args.append(document_id)
+        if status is not None:
+            where.append("s.status = ?")
+            args.append(status)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self.db.execute(
+            f"SELECT {self._SOURCE_COLUMNS} FROM sources s LEFT JOIN provenance p ON p.source_id = s.id "
+            f"{clause} ORDER BY s.id",
+            args,
+        ).fetchall()
+        return [self._source_row(r) for r in rows]
+
+    def source_texts(self, document_id: int) -> list[SourceText]:
+        rows = self.db.execute(
+            "SELECT s.id, s.extract FROM sources s JOIN provenance p ON p.source_id = s.id "
+            "WHERE p.document_id = ? ORDER BY s.id",
+            (document_id,),
+        ).fetchall()
+        out = []
+        for source_id, raw in rows:
+            extract = Extract.from_dict(json.loads(raw))
+            out.append(SourceText(source_id, extract.title, extract.paragraphs, extract.metadata))
+        return out
+
+    # -- index ---------------------------------------------------------------------
+    def add_bands(self, source_id: int, keys: Iterable[int]) -> None:
+        self.db.executemany("INSERT INTO lsh_bands (key, source_id) VALUES (?, ?)", [(k, source_id) for k in keys])
+
+    def candidate_documents(self, keys: Sequence[int]) -> set[int]:
+        """Documents with a source sharing at least one LSH band key."""
+        found: set[int] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"""SELECT DISTINCT p.document_id FROM lsh_bands b
+                    JOIN provenance p ON p.source_id = b.source_id WHERE b.key IN ({marks})""",
+                list(chunk),
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+    def exact_documents(self, exact_key: str) -> set[int]:
+        rows = self.db.execute(
+            """SELECT DISTINCT p.document_id FROM sources s JOIN provenance p ON p.source_id = s.id
+               WHERE s.exact_key = ?""",
+            (exact_key,),
+        )
+        return {r[0] for r in rows}
+
+    # -- documents -----------------------------------------------------------------
+    def create_document(self) -> int:
+        stamp = now()
+        cur = self.db.execute("INSERT INTO documents (created_at, updated_at) VALUES (?, ?)", (stamp, stamp))
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def attach(
+        self,
+        source_id: int,
+        document_id: int,
+        *,
+        joined_as: str,
+        joined_similarity: float | None,
+        jaccard: float | None,
+        containment: float | None,
+        settings: Mapping[str, str],
+    ) -> None:
+        self.db.execute(
+            """INSERT INTO provenance (source_id, document_id, joined_as, joined_similarity, similarity,
+                   jaccard, containment, settings, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                source_id, document_id, joined_as, joined_similarity, joined_similarity, jaccard,
+                containment, json.dumps(dict(settings), sort_keys=True), now(),
+            ),
+        )
+
+    def set_similarity(self, source_id: int, similarity: float) -> None:
+        self.db.execute("UPDATE provenance SET similarity = ? WHERE source_id = ?", (similarity, source_id))
+
+    def merge_documents(self, survivor: int, absorbed: int) -> None:
+        self.db.execute("UPDATE provenance SET document_id = ? WHERE document_id = ?", (survivor, absorbed))
+        self.db.execute("DELETE FROM paragraphs WHERE document_id = ?", (absorbed,))
+        self.db.execute(
+            "UPDATE documents SET merged_into = ?, updated_at = ? WHERE id = ?", (survivor, now(), absorbed)
+        )
+        self.db.execute("UPDATE documents SET merged_into = ? WHERE merged_into = ?", (survivor, absorbed))
+        self.db.execute(
+            "UPDATE OR IGNORE relations SET document_id = ? WHERE document_id = ?", (survivor, absorbed)
+        )
+        self.db.execute("UPDATE OR IGNORE relations SET other_id = ? WHERE other_id = ?", (survivor, absorbed))
+        self.db.execute("DELETE FROM relations WHERE document_id = ? OR other_id = ?", (absorbed, absorbed))
+        self.db.execute("DELETE FROM relations WHERE document_id = other_id")
+
+    def save_canonical(self, document_id: int, canonical: Canonical) -> None:
+        self.db.execute("DELETE FROM paragraphs WHERE document_id = ?", (document_id,))
+        self.db.executemany(
+            "INSERT INTO paragraphs (document_id, position, text, sources) VALUES (?, ?, ?, ?)",
+            [
+                (document_id, i, p.text, json.dumps(list(p.sources)))
+                for i, p in enumerate(canonical.paragraphs)
+            ],
+        )
+        self.db.execute(
+            "UPDATE documents SET title = ?, text = ?, updated_at = ? WHERE id = ?",
+            (canonical.title, canonical.text, now(), document_id),
+        )
+
+    def resolve_document(self, document_id: int) -> int | None:
+        """The live document an id refers to, following merges; None if there is none."""
+        seen: set[int] = set()
+        current = document_id
+        while current not in seen:
+            seen.add(current)
+            row = self.db.execute("SELECT merged_into FROM documents WHERE id = ?", (current,)).fetchone()
+            if row is None:
+                return None
+            if row[0] is None:
+                return current
+            current = int(row[0])
+        return None
+
+    def document(self, document_id: int) -> DocumentRow | None:
+        row = self.db.execute(
+            "SELECT id, title, text, created_at, updated_at FROM documents WHERE id = ? AND merged_into IS NULL",
+            (document_id,),
+        ).fetchone()
+        return DocumentRow(*row) if row else None
+
+    def documents(self) -> list[tuple[DocumentRow, int]]:
+        """Live documents with their source counts, oldest first."""
+        rows = self.db.execute(
+            """SELECT d.id, d.title, d.text, d.created_at, d.updated_at, count(p.source_id)
+               FROM documents d LEFT JOIN provenance p ON p.document_id = d.id
+               WHERE d.merged_into IS NULL GROUP BY d.id ORDER BY d.id"""
+        ).fetchall()
+        return [(DocumentRow(*r[:5]), int(r[5])) for r in rows]
+
+    def paragraphs(self, document_id: int) -> list[tuple[str, tuple[int, ...]]]:
+        rows = self.db.execute(
+            "SELECT text, sources FROM paragraphs WHERE document_id = ? ORDER BY position", (document_id,)
+        )
+        return [(text, tuple(json.loads(src))) for text, src in rows]
+
+    def canonical(self, document_id: int) -> Canonical:
+        from corpus.canonical import CanonicalParagraph
+
+        doc = self.document(document_id)
+        title = doc.title if doc else None
+        return Canonical(title, tuple(CanonicalParagraph(t, s) for t, s in self.paragraphs(document_id)))
+
+    def relate(self, document_id: int, other_id: int, relation: str, similarity: float | None) -> None:
+        for a, b in ((document_id, other_id), (other_id, document_id)):
+            self.db.execute(
+                "INSERT OR REPLACE INTO relations (document_id, other_id, relation, similarity, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (a, b, relation, similarity, now()),
+            )
+
+    def related(self, document_id: int) -> list[tuple[int, str, float | None]]:
+        rows = self.db.execute(
+            "SELECT other_id, relation, similarity FROM relations WHERE document_id = ? ORDER BY other_id",
+            (document_id,),
+        )
+        return [(int(a), str(b), c) for a, b, c in rows]
+
+    # -- events --------------------------------------------------------------------
+    def log(
+        self, kind: str, *, document_id: int | None = None, source_id: int | None = None, **detail: Any
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO events (at, kind, document_id, source_id, detail) VALUES (?, ?, ?, ?, ?)",
+            (now(), kind, document_id, source_id, json.dumps(detail, ensure_ascii=False, sort_keys=True)),
+        )
+
+    def events(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT id, at, kind, document_id, source_id, detail FROM events ORDER BY id")
+        return [
+            {"id": r[0], "at": r[1], "kind": r[2], "document_id": r[3], "source_id": r[4], **json.loads(r[5])}
+            for r in rows
+        ]
+
+    def counts(self) -> dict[str, int]:
+        one = self.db.execute
+        return {
+            "documents": one("SELECT count(*) FROM documents WHERE merged_into IS NULL").fetchone()[0],
+            "sources": one("SELECT count(*) FROM sources WHERE status = 'ok'").fetchone()[0],
+            "failed": one("SELECT count(*) FROM sources WHERE status = 'failed'").fetchone()[0],
+            "copies": one("SELECT count(*) FROM provenance WHERE joined_as != 'new'").fetchone()[0],
+            "versions": one("SELECT count(*) FROM relations WHERE relation = 'version'").fetchone()[0] // 2,
+        }

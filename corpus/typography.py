@@ -1,0 +1,86 @@
+"""Typography of the canonical text: full-width punctuation in Chinese text.
+
+Web pages often carry Chinese text with ASCII punctuation (``,`` ``(`` ``:``) where
+the printed document has full-width marks (``，`` ``（`` ``：``). When no source
+offers a better-formed variant of a paragraph, its ASCII marks between Chinese
+characters are converted. Marks between digits or Latin letters are left alone
+(``1,000``, ``12:30``, ``(a)``).
+"""
+
+from __future__ import annotations
+
+from corpus.normalise import is_unspaced
+
+_SIMPLE = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+
+def _is_cjk(ch: str | None) -> bool:
+    return ch is not None and is_unspaced(ch)
+
+
+def _neighbour(text: str, i: int, step: int) -> str | None:
+    """The nearest non-space character from ``i`` in direction ``step``."""
+    j = i + step
+    while 0 <= j < len(text) and text[j] in " \t":
+        j += step
+    return text[j] if 0 <= j < len(text) else None
+
+
+def _paren_pairs(text: str) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            pairs.append((stack.pop(), i))
+    return pairs
+
+
+def ascii_marks_in_cjk(text: str) -> int:
+    """How many ASCII punctuation marks stand where Chinese typography wants full width."""
+    return len(_marks_to_convert(text))
+
+
+def fullwidth_punctuation(text: str) -> str:
+    """``text`` with ASCII , ; : ! ? ( ) made full width where they touch Chinese.
+
+    A full-width mark carries its own spacing, so ASCII spaces beside a converted
+    mark are dropped.
+    """
+    marks = _marks_to_convert(text)
+    if not marks:
+        return text
+    drop: set[int] = set()
+    for i in marks:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(text) and text[j] == " ":
+                drop.add(j)
+                j += step
+    return "".join(
+        marks.get(i, ch) for i, ch in enumerate(text) if i not in drop
+    )
+
+
+def _marks_to_convert(text: str) -> dict[int, str]:
+    """Position → full-width replacement of each ASCII mark that touches Chinese."""
+    out: dict[int, str] = {}
+    for i, ch in enumerate(text):
+        if ch not in _SIMPLE:
+            continue
+        before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+        between_digits = before is not None and after is not None and before.isdigit() and after.isdigit()
+        if ch in ",:" and between_digits:
+            continue  # 1,000 and 12:30
+        if _is_cjk(before) or (ch in ",;" and _is_cjk(after)):
+            out[i] = _SIMPLE[ch]
+    for start, end in _paren_pairs(text):
+        inside = text[start + 1 : end]
+        if (
+            any(_is_cjk(c) for c in inside)
+            or _is_cjk(_neighbour(text, start, -1))
+            or _is_cjk(_neighbour(text, end, 1))
+        ):
+            out[start], out[end] = "（", "）"
+    return out

@@ -1,0 +1,122 @@
+"""Lines of extracted PDF text, their offsets, widths and indents, and how to rejoin them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Only "\n" ends a line: str.splitlines() would also split on the form feeds
+# that mark page breaks, and shift every offset after them.
+_LINE = re.compile(r"[^\n]*\n?")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One physical line, without its line end or form feeds, and where it sits in the source.
+
+    ``page_start`` is true for the first line after a form feed.
+    """
+
+    text: str
+    start: int
+    end: int
+    page_start: bool = False
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Physical lines of ``text`` with offsets; form feeds become ``page_start`` flags.
+
+    A line's offsets cover its text only, not the form feed before it, so that
+    ``source.text[start:end]`` is what the line shows.
+    """
+    lines: list[Line] = []
+    page_break = False
+    for match in _LINE.finditer(text):
+        raw = match.group()
+        if not raw:
+            break
+        body = raw.rstrip("\n").rstrip("\r")
+        if not body.strip("\f") and "\f" in body:
+            page_break = True  # a line holding only the page break: the flag carries it
+            continue
+        lead = len(body) - len(body.lstrip("\f"))
+        content = body.strip("\f").replace("\f", " ")
+        start = match.start() + lead
+        lines.append(Line(content, start, start + len(content), page_break or lead > 0))
+        page_break = body.endswith("\f")
+    return lines
+
+
+def is_cjk(ch: str) -> bool:
+    """Characters of scripts written without spaces between words (and their punctuation)."""
+    code = ord(ch)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def display_width(text: str) -> int:
+    """Width in half-width columns, as the text sat on the page.
+
+    A CJK character takes two; so do curly quotes and dashes in a line of CJK
+    text, where the fonts set them full-width.
+    """
+    wide = "WFA" if any(is_cjk(ch) for ch in text) else "WF"
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in wide else 1
+    return width
+
+
+def indent(text: str) -> int:
+    """Leading blank columns; an ideographic space (U+3000) counts two."""
+    columns = 0
+    for ch in text:
+        if ch == "\u3000":
+            columns += 2
+        elif ch in " \t\xa0":
+            columns += 4 if ch == "\t" else 1
+        else:
+            break
+    return columns
+
+
+_QUOTES = "\"'“”‘’「」『』《》()（）[]【】"
+_HYPHENATED = re.compile(r"[A-Za-z]-$")
+
+
+def join(left: str, right: str) -> str:
+    """Rejoin two pieces of one paragraph that a line wrap separated.
+
+    CJK text has no spaces, so a wrap between CJK characters leaves nothing; a
+    wrap in a spaced script stood for a space, except after a hyphen that split
+    a word (``exam-`` + ``ple``).
+    """
+    if not left:
+        return right
+    if _HYPHENATED.search(left) and right[:1].islower():
+        return left[:-1] + right
+    last = left.rstrip(_QUOTES)[-1:] or left[-1:]
+    first = right.lstrip(_QUOTES)[:1] or right[:1]
+    if is_cjk(last) or is_cjk(first):
+        return left + right
+    return left + " " + right
+
+
+def tidy(text: str) -> str:
+    """One line's text without its indent and with justification spaces collapsed."""
+    return re.sub(r"[ \t\xa0]{2,}", " ", text.strip())

@@ -1,0 +1,116 @@
+"""Reader for the text of a whole web page: the article without the site around it.
+
+A page saved as text (copied from a browser, dumped by w3m or lynx, exported by a
+crawler) carries the site's template with it: menus and a breadcrumb on top, a
+byline with the publication date, links to the previous and next article, share
+widgets and a footer with the copyright holder, address and phone numbers. A
+corpus wants the article, its title and its date, and an audit wants to see
+everything that was cut. The reader judges each line by features any template
+shares (see ``_chrome``), then takes the stretch of prose no chrome crosses
+(see ``_article``). The paragraph text is kept as it is: normalising punctuation
+is the core's job, and the canonical text prefers the best-formed copy.
+
+It registers through the ``corpus`` entry-point group like any third-party
+plugin, and uses only the public API of :mod:`corpus`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from corpus import Extract, Reader, Removed, SourceFile, hookimpl
+from corpus_webtext._article import Article, find_article
+from corpus_webtext._chrome import WEAK, Classified, Role, classify
+from corpus_webtext._lines import Line, display_width, split_lines, unwrap, wrap_width
+
+__all__ = ["WebTextReader", "corpus_register_readers"]
+
+# Chrome is looked for where templates put it: the top and the bottom of the page.
+_EDGE_LINES = 40
+_MENU_ITEM_WIDTH = 16
+_PER_KIND = 0.2
+# Chrome only a web page has: bylines and copyright lines open e-books and
+# reports too, and runs of short lines are also tables of contents and poems.
+_WEB_ONLY = frozenset({"breadcrumb", "navigation", "share", "related"})
+_MAX_CONFIDENCE = 0.8
+
+
+class WebTextReader:
+    """Reads the text dump of a web page; see the module docstring."""
+
+    name: str = "webtext"
+    version: str = "1.0"
+    media_types: tuple[str, ...] = ("text/plain",)
+
+    def sniff(self, source: SourceFile) -> float | None:
+        """Confidence from the kinds of site chrome found at the top and bottom of the text.
+
+        One kind of chrome proves little (an essay may end with an e-mail address,
+        an e-book opens with "Author:" and a copyright line); a breadcrumb, a
+        byline, prev/next links and a footer together are a page.
+        """
+        if source.text is None or source.media_type in ("text/html", "application/xhtml+xml"):
+            return None
+        lines = [line for line in split_lines(source.text) if not line.blank]
+        edges = lines[:_EDGE_LINES] + lines[_EDGE_LINES:][-_EDGE_LINES:]
+        kinds = {item.kind for item in classify(edges) if item.role is Role.CHROME}
+        kinds.discard("image")
+        if len(kinds) < 2 or not kinds & _WEB_ONLY:
+            return 0.0
+        confidence = min(_MAX_CONFIDENCE, _PER_KIND * len(kinds))
+        if "\f" in source.text:
+            confidence /= 2  # pagination belongs to a printed document, not to a page
+        return confidence
+
+    def read(self, source: SourceFile) -> Extract:
+        text = source.text or ""
+        lines = split_lines(text)
+        width = wrap_width(lines)
+        if width is not None:
+            lines = unwrap(lines, width)
+        items = classify(lines)
+        article = find_article(items)
+        if article is None:
+            removed = [
+                _removed(text, item, "header") for item in items if item.role is not Role.BLANK
+            ]
+            return Extract(paragraphs=[], title=None, removed=removed)
+        return _extract(text, items, article)
+
+
+def _extract(text: str, items: Sequence[Classified], article: Article) -> Extract:
+    title = items[article.title_index].line.stripped if article.title_index is not None else None
+    paragraphs: list[str] = []
+    removed: list[Removed] = []
+    for i, item in enumerate(items):
+        if item.role is Role.BLANK or i == article.title_index:
+            continue
+        inside = article.start <= i < article.end
+        if inside and _keep_inside(item):
+            paragraphs.append(item.line.stripped)
+        else:
+            removed.append(_removed(text, item, "header" if i < article.start else "footer"))
+    if title is not None and paragraphs and paragraphs[0] == title:
+        paragraphs.pop(0)  # the article repeats its own title as its first line
+    metadata = {"date": article.date} if article.date else {}
+    return Extract(paragraphs=paragraphs, title=title, metadata=metadata, removed=removed)
+
+
+def _keep_inside(item: Classified) -> bool:
+    """Inside the article, chrome is cut except what may be content: contact lines, lists."""
+    if item.role is not Role.CHROME:
+        return True
+    return item.strength == WEAK or item.kind == "menu"
+
+
+def _removed(text: str, item: Classified, where: str) -> Removed:
+    line: Line = item.line
+    kind = item.kind
+    if item.role is not Role.CHROME:
+        kind = "menu" if display_width(line.stripped) <= _MENU_ITEM_WIDTH else where
+    return Removed(text[line.start : line.end], kind, line.start, line.end)
+
+
+@hookimpl
+def corpus_register_readers(register: Callable[[Reader], None]) -> None:
+    register(WebTextReader())

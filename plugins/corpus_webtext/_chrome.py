@@ -1,0 +1,234 @@
+"""What a line of a page dump is: site chrome, article text, or undecided.
+
+A page's chrome is recognisable from the line alone, in any site's template: a
+breadcrumb has separators between short crumbs, a byline has labels such as
+``发布时间:`` or ``来源：``, a footer names the copyright holder, the ICP licence,
+an address or a phone number, a menu is a run of very short lines or bullets.
+Article text is long and punctuated. Everything else (headings, a dateline,
+a subtitle) is neutral: it belongs to the article only when it sits next to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from corpus_webtext._lines import Line, display_width
+
+
+class Role(Enum):
+    GOOD = "good"  # article text
+    NEUTRAL = "neutral"  # short line without chrome markers
+    CHROME = "chrome"  # site template
+    BLANK = "blank"
+
+
+# How strongly a kind of chrome separates the article from what is around it.
+# A wall (a byline, a footer, "next article") is never part of the article; a
+# contact line may be (a notice gives its phone number); an image placeholder
+# sits inside articles all the time.
+WALL = "wall"
+WEAK = "weak"
+SOFT = "soft"
+
+
+@dataclass(frozen=True)
+class Classified:
+    line: Line
+    role: Role
+    kind: str = ""  # for chrome: breadcrumb, byline, navigation, footer, share, menu...
+    strength: str = ""
+
+
+SENTENCE_PUNCT = "。！？；，、,.;!?：:"
+FINAL_PUNCT = "。！？.!?"
+
+_BREADCRUMB_WORDS = re.compile(
+    r"当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|现在位置|"
+    r"\byou are here\b|\bcurrent location\b",
+    re.IGNORECASE,
+)
+_CRUMB_SEPARATOR = re.compile(r"\s*(?:>>|>|»|›|＞|→)\s*")
+_BYLINE_LABEL = re.compile(
+    r"(?:发布时间|发布日期|发表时间|发表日期|更新时间|更新日期|录入时间|来源|稿件来源|作者|"
+    r"责任编辑|编辑|责编|审核|审校|校对|供稿|摄影|通讯员|点击数|点击量|点击率|点击|"
+    r"浏览次数|浏览量|浏览|阅读次数|阅读量|阅读数|访问量|字号|"
+    r"\bsource|\bauthor|\bposted(?: on| by)?|\bpublished(?: on)?|\bupdated(?: on)?|\bviews)"
+    r"\s*[:：]",
+    re.IGNORECASE,
+)
+_REPORTER = re.compile(
+    r"^(?:本报|本台|本刊|新华社|人民网)?(?:特约)?记者|^by\s+[A-Z]", re.IGNORECASE
+)
+_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})"
+)
+_TIME = re.compile(r"\d{1,2}:\d\d")
+_NAVIGATION = re.compile(
+    r"^[\W_]*(?:上一条|下一条|上一篇|下一篇|上一页|下一页|前一篇|后一篇|上篇|下篇|"
+    r"返回顶部|返回首页|返回列表|返回上页|打印本页|打印此文|关闭窗口|关闭本页|"
+    r"previous|next|prev|back to top)(?:[\s:：】\]]|$)",
+    re.IGNORECASE,
+)
+_FOOTER_STRONG = re.compile(
+    r"版权所有|版权声明|copyright|©|all rights reserved|icp备|icp证|公网安备|许可证|"
+    r"备案号|技术支持|主办单位|承办单位|网站标识码|违法和不良信息举报",
+    re.IGNORECASE,
+)
+_FOOTER_CONTACT = re.compile(
+    r"(?:地址|通讯地址|邮编|邮政编码|电话|联系电话|传真|邮箱|电子邮箱|\btel|\bfax|e-?mail)\s*[:：.]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\(?0\d{2,3}\)?[-\s]?\d{7,8}",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(
+    r"分享到|分享：|^分享$|扫一扫|二维码|公众号|关注我们|^share\b|\bshare on\b", re.IGNORECASE
+)
+_RELATED = re.compile(
+    r"^[\W_]*(?:相关新闻|相关阅读|相关文章|相关链接|相关推荐|推荐阅读|延伸阅读|热门文章|热门排行|"
+    r"热点推荐|热点新闻|猜你喜欢|编辑推荐|更多|related(?: articles| posts| stories)?|"
+    r"read more|more)[\W_]*$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*[•●○□■◆◇▪▫·*]\s+")
+_PLACEHOLDER = re.compile(r"\[[^\]\n]{0,60}\]")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|"
+    r"第[一二三四五六七八九十百\d]+[章节条部分篇]|\d+(?:\.\d+)*[、.．\s])"
+)
+_DATELINE = re.compile(
+    r"^[（(]?(?:新华社|中新社|人民网|央视网|本报).{0,20}电[)）]?$|^[（(]完[)）]$"
+)
+
+# A menu item is a few characters; a menu is several of them in a row.
+MENU_ITEM_WIDTH = 16
+MENU_RUN = 3
+
+
+def punctuation_count(text: str) -> int:
+    return sum(1 for ch in text if ch in SENTENCE_PUNCT)
+
+
+def is_good(text: str) -> bool:
+    """Article prose: long enough, and punctuated like sentences are."""
+    n = len(text)
+    if n >= 10 and text[-1] in FINAL_PUNCT + "”」』)）":
+        return punctuation_count(text) >= 1
+    return n >= 20 and punctuation_count(text) >= max(1, n // 40)
+
+
+def is_heading(text: str) -> bool:
+    return bool(_HEADING.match(text)) and len(text) <= 60
+
+
+def is_dateline(text: str) -> bool:
+    return bool(_DATELINE.match(text))
+
+
+def find_date(text: str) -> str | None:
+    """The first date in ``text`` as YYYY-MM-DD, or ``None``."""
+    for match in _DATE.finditer(text):
+        month, day = int(match["m"]), int(match["d"])
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{match['y']}-{month:02d}-{day:02d}"
+    return None
+
+
+def _chrome_kind(text: str) -> tuple[str, str] | None:
+    """The kind and strength of chrome a single line is, judged on its own."""
+    width = display_width(text)
+    without_placeholders = _PLACEHOLDER.sub("", text).strip()
+    if len(without_placeholders) <= 4 and without_placeholders != text:
+        return "image", SOFT
+    if _BREADCRUMB_WORDS.search(text) and width <= 200:
+        return "breadcrumb", WALL
+    if _is_crumb_trail(text):
+        return "breadcrumb", WALL
+    if _NAVIGATION.match(text) and width <= 200:
+        return "navigation", WALL
+    if width <= 120 and _is_byline(text):
+        return "byline", WALL
+    if _FOOTER_STRONG.search(text) and width <= 240:
+        return "footer", WALL
+    if _SHARE.search(text) and width <= 60:
+        return "share", WALL
+    if _RELATED.match(text) and width <= 40:
+        return "related", WALL
+    if _is_link_list(text):
+        return "menu", WALL
+    if _FOOTER_CONTACT.search(text) and width <= 160:
+        return "footer", WEAK
+    return None
+
+
+def _is_byline(text: str) -> bool:
+    if _BYLINE_LABEL.search(text) or _REPORTER.match(text):
+        return True
+    # A line that is nothing but a publication date and time.
+    rest = _TIME.sub("", _DATE.sub("", text))
+    if _DATE.search(text) and not re.search(r"\w", rest.replace("_", "")):
+        return True
+    return bool(_DATE.search(text) and _TIME.search(text) and display_width(text) <= 60)
+
+
+def _is_crumb_trail(text: str) -> bool:
+    crumbs = [c for c in _CRUMB_SEPARATOR.split(text) if c.strip()]
+    if len(crumbs) < 2 or not _CRUMB_SEPARATOR.search(text):
+        return False
+    return all(len(c) <= 15 for c in crumbs) and display_width(text) <= 100
+
+
+def _is_link_list(text: str) -> bool:
+    """A bulleted link or a row of links separated by bars: a menu, not a sentence."""
+    if _BULLET.match(text):
+        item = _BULLET.sub("", text)
+        return not (len(item) >= 40 and punctuation_count(item) >= 2)
+    parts = [p for p in re.split(r"\s*[|｜]\s*", text) if p.strip()]
+    return len(parts) >= 3 and all(len(p) <= 20 for p in parts)
+
+
+def classify(lines: Sequence[Line]) -> list[Classified]:
+    """Classify each line alone, then mark runs of very short lines as menus."""
+    out = [_classify_one(line) for line in lines]
+    return _mark_menu_runs(out)
+
+
+def _classify_one(line: Line) -> Classified:
+    text = line.stripped
+    if not text:
+        return Classified(line, Role.BLANK)
+    chrome = _chrome_kind(text)
+    if chrome is not None:
+        return Classified(line, Role.CHROME, *chrome)
+    if is_good(text):
+        return Classified(line, Role.GOOD)
+    return Classified(line, Role.NEUTRAL)
+
+
+def _is_menu_item(item: Classified) -> bool:
+    text = item.line.stripped
+    return (
+        item.role is Role.NEUTRAL
+        and display_width(text) <= MENU_ITEM_WIDTH
+        and not is_heading(text)
+        and not is_dateline(text)
+    )
+
+
+def _mark_menu_runs(items: list[Classified]) -> list[Classified]:
+    """Three or more very short lines in a row, with no blank between them, are a menu."""
+    out = list(items)
+    run: list[int] = []
+    for i, item in enumerate([*items, Classified(Line("", 0, 0), Role.BLANK)]):
+        if i < len(items) and _is_menu_item(item):
+            run.append(i)
+            continue
+        if i < len(items) and item.role is Role.CHROME and item.kind in ("menu", "image"):
+            continue  # a menu interleaved with icons or bullets is still one menu
+        if len(run) >= MENU_RUN:
+            for j in run:
+                out[j] = Classified(out[j].line, Role.CHROME, "menu", WALL)
+        run = []
+    return out

@@ -1,0 +1,79 @@
+"""Shared fixtures: the seed files, the shared test data, and a runner for the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+WEB_SEED = SEEDS / "000_c0c16b73368775be.txt"
+PDF_SEED = SEEDS / "003_dba224dbe8b168d4.txt"
+TITLE = "中共中央关于加强和改进党的群团工作的意见"
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json_lines(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+CliRunner = Callable[..., Run]
+
+
+def run_corpus(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run the installed command line in a subprocess, as a user would."""
+    # The user's own CORPUS_DB must not leak into a test.
+    full_env = {k: v for k, v in os.environ.items() if k != "CORPUS_DB"}
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "corpus", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=300,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def corpus_bytes(*args: str | Path) -> bytes:
+    """Run the command line and return its stdout as bytes (for ``source --raw``)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "corpus", *map(str, args)], capture_output=True, check=True, timeout=300
+    )
+    return proc.stdout
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    return run_corpus
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside this checkout")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    """A store with seeds/ added once through the CLI, and the JSON records of that add."""
+    db = tmp_path_factory.mktemp("seed") / "corpus.db"
+    run = run_corpus("--db", db, "add", SEEDS, "--json")
+    assert run.returncode == 0, run.stderr
+    return db, run.json_lines()

@@ -66,9 +66,7 @@ def align(left: Sequence[str], right: Sequence[str]) -> list[Pair]:
     return out
 
 
-def _align_gap(
-    rows: range, cols: range, grams_l: list[set[str]], grams_r: list[set[str]]
-) -> list[Pair]:
+def _align_gap(rows: range, cols: range, grams_l: list[set[str]], grams_r: list[set[str]]) -> list[Pair]:
     if not rows or not cols:
         return [Pair(i, None) for i in rows] + [Pair(None, j) for j in cols]
     matched: dict[int, int] = {}
@@ -94,9 +92,7 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return jaccard(a, b)
 
 
-def _weighted_lcs(
-    rows: range, cols: range, grams_l: list[set[str]], grams_r: list[set[str]]
-) -> dict[int, int]:
+def _weighted_lcs(rows: range, cols: range, grams_l: list[set[str]], grams_r: list[set[str]]) -> dict[int, int]:
     """Order-preserving 1:1 matching that maximises the summed similarity."""
     n, m = len(rows), len(cols)
     score = [[0.0] * (m + 1) for _ in range(n + 1)]

@@ -100,9 +100,7 @@ class Corpus:
 
     # -- reading -------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:
-        return [
-            DocumentSummary(doc.id, doc.title, count, len(doc.text)) for doc, count in self.store.documents()
-        ]
+        return [DocumentSummary(doc.id, doc.title, count, len(doc.text)) for doc, count in self.store.documents()]
 
     def _live_id(self, document_id: int) -> int:
         live = self.store.resolve_document(document_id)

@@ -50,16 +50,16 @@ def build_canonical(sources: Sequence[SourceText]) -> Canonical:
     title_slot = _Slot(title_key or "")
     contents: list[tuple[int, list[str]]] = []
     for source in sources:
-        paragraphs = [p for p in source.paragraphs if normal_form(p)]
+        texts = [p for p in source.paragraphs if normal_form(p)]
         if title_key and source.title and normal_form(source.title) == title_key:
             title_slot.add(source.source_id, source.title)
         # A reader that also kept the title as the first paragraph attests it there.
-        if title_key and paragraphs and normal_form(paragraphs[0]) == title_key:
-            title_slot.add(source.source_id, paragraphs.pop(0))
-        contents.append((source.source_id, paragraphs))
+        if title_key and texts and normal_form(texts[0]) == title_key:
+            title_slot.add(source.source_id, texts.pop(0))
+        contents.append((source.source_id, texts))
 
     slots = _merge(contents)
-    paragraphs = [
+    paragraphs: list[CanonicalParagraph] = [
         CanonicalParagraph(_best_variant(slot.variants), tuple(sorted(slot.attested)))
         for slot in slots
         if slot.variants

@@ -26,7 +26,8 @@ from corpus.records import AddResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-out = Console(highlight=False, soft_wrap=True)
+# Piped output is read by people too (logs, `| less`): do not squeeze tables into 80 columns.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, highlight=False)
 
 
@@ -182,7 +183,9 @@ def show(state: State, document_id: int, as_json: bool) -> None:
     out.print()
     table = Table("source", "path", "reader", "encoding", "similarity", "joined as", box=None, header_style="bold")
     for s in view.sources:
-        table.add_row(str(s.source_id), s.path, s.reader or "—", s.encoding or "—", _fmt(s.similarity), s.joined_as or "—")
+        table.add_row(
+            str(s.source_id), s.path, s.reader or "—", s.encoding or "—", _fmt(s.similarity), s.joined_as or "—"
+        )
     out.print(table)
     for r in view.related:
         out.print(f"related: document {r.document_id} ({r.relation}, similarity {_fmt(r.similarity)})")
@@ -210,12 +213,21 @@ def audit(state: State, as_json: bool) -> None:
 
 
 def _print_audit(a: DocumentAudit) -> None:
-    out.print(f"[bold]document {a.document_id}[/]: {a.title or '(untitled)'} — {len(a.paragraphs)} paragraphs", markup=True)
+    out.print(
+        f"[bold]document {a.document_id}[/]: {a.title or '(untitled)'} — {len(a.paragraphs)} paragraphs", markup=True
+    )
     table = Table("source", "path", "reader", "encoding", "similarity", "attests", "lacks", "adds", "removed", box=None)
     for s in a.sources:
         table.add_row(
-            str(s.source_id), s.path, s.reader or "—", s.encoding or "—", _fmt(s.similarity),
-            str(s.attests), str(len(s.lacks)), str(len(s.adds)), f"{len(s.removed)} lines",
+            str(s.source_id),
+            s.path,
+            s.reader or "—",
+            s.encoding or "—",
+            _fmt(s.similarity),
+            str(s.attests),
+            str(len(s.lacks)),
+            str(len(s.adds)),
+            f"{len(s.removed)} lines",
         )
     out.print(table)
     for s in a.sources:
@@ -255,11 +267,20 @@ def source(state: State, source_id: int, raw: bool, as_json: bool) -> None:
             return
         row = corpus.source(source_id)
     info = {
-        "source_id": row.id, "path": row.path, "locations": list(row.locations), "sha256": row.sha256,
-        "status": row.status, "error": row.error, "media_type": row.media_type, "reader": row.reader,
-        "reader_version": row.reader_version, "encoding": row.encoding,
-        "encoding_confidence": row.encoding_confidence, "document_id": row.document_id,
-        "similarity": row.similarity, "extract": row.extract.to_dict() if row.extract else None,
+        "source_id": row.id,
+        "path": row.path,
+        "locations": list(row.locations),
+        "sha256": row.sha256,
+        "status": row.status,
+        "error": row.error,
+        "media_type": row.media_type,
+        "reader": row.reader,
+        "reader_version": row.reader_version,
+        "encoding": row.encoding,
+        "encoding_confidence": row.encoding_confidence,
+        "document_id": row.document_id,
+        "similarity": row.similarity,
+        "extract": row.extract.to_dict() if row.extract else None,
     }
     if as_json:
         emit(info)

@@ -63,8 +63,7 @@ def read(file: SourceFile, host: PluginHost, settings: fp.FingerprintSettings) -
         raise
     except Exception as exc:  # a reader's bug fails this source only
         raise ReaderError(
-            f"reader {reader.name!r} (plugin {reader.plugin}) failed on {file.location}: "
-            f"{type(exc).__name__}: {exc}"
+            f"reader {reader.name!r} (plugin {reader.plugin}) failed on {file.location}: {type(exc).__name__}: {exc}"
         ) from exc
     if not isinstance(extract, Extract):
         raise ReaderError(f"reader {reader.name!r} returned {type(extract).__name__}, not corpus.Extract")
@@ -99,8 +98,15 @@ class Ingestor:
                     if self.store.add_location(known, location):
                         self.store.log("location", source_id=known, document_id=row.document_id, location=location)
                 return AddResult(
-                    location, "exists", row.document_id, known, sha256, row.reader, row.encoding,
-                    row.similarity, title=row.extract.title if row.extract else None,
+                    location,
+                    "exists",
+                    row.document_id,
+                    known,
+                    sha256,
+                    row.reader,
+                    row.encoding,
+                    row.similarity,
+                    title=row.extract.title if row.extract else None,
                 )
         file = load(path, data)
         try:
@@ -115,8 +121,13 @@ class Ingestor:
             if retried is not None:
                 self.store.delete_failed_source(retried)
             source_id = self.store.insert_source(
-                sha256=file.sha256, status="failed", media_type=file.media_type, encoding=file.encoding,
-                encoding_confidence=file.encoding_confidence, error=error, id=retried,
+                sha256=file.sha256,
+                status="failed",
+                media_type=file.media_type,
+                encoding=file.encoding,
+                encoding_confidence=file.encoding_confidence,
+                error=error,
+                id=retried,
             )
             self.store.add_location(source_id, file.location)
             self.store.log("failed", source_id=source_id, location=file.location, error=error)
@@ -130,9 +141,14 @@ class Ingestor:
             if retried is not None:
                 store.delete_failed_source(retried)
             source_id = store.insert_source(
-                sha256=file.sha256, status="ok", media_type=file.media_type, encoding=file.encoding,
-                encoding_confidence=file.encoding_confidence, reader=source.reader.name,
-                reader_version=source.reader.version, extract=source.extract,
+                sha256=file.sha256,
+                status="ok",
+                media_type=file.media_type,
+                encoding=file.encoding,
+                encoding_confidence=file.encoding_confidence,
+                reader=source.reader.name,
+                reader_version=source.reader.version,
+                extract=source.extract,
                 exact_key=fingerprint.exact_key,
                 minhash=fp.serialise(fingerprint.minhash) if fingerprint.minhash is not None else None,
                 id=retried,
@@ -148,20 +164,37 @@ class Ingestor:
                 document_id, status = copies[0], "copy"
                 comparison = matches[document_id][0]
                 store.attach(
-                    source_id, document_id, joined_as="copy", joined_similarity=comparison.similarity,
-                    jaccard=comparison.jaccard, containment=comparison.containment, settings=settings,
+                    source_id,
+                    document_id,
+                    joined_as="copy",
+                    joined_similarity=comparison.similarity,
+                    jaccard=comparison.jaccard,
+                    containment=comparison.containment,
+                    settings=settings,
                 )
                 similarity: float | None = comparison.similarity
             else:
                 document_id = store.create_document()
                 status = "version" if versions else "new"
                 store.attach(
-                    source_id, document_id, joined_as="new", joined_similarity=None, jaccard=None,
-                    containment=None, settings=settings,
+                    source_id,
+                    document_id,
+                    joined_as="new",
+                    joined_similarity=None,
+                    jaccard=None,
+                    containment=None,
+                    settings=settings,
                 )
                 similarity = max((matches[v][0].similarity for v in versions), default=None)
-            store.log("add", source_id=source_id, document_id=document_id, status=status,
-                      location=file.location, reader=source.reader.name, similarity=similarity)
+            store.log(
+                "add",
+                source_id=source_id,
+                document_id=document_id,
+                status=status,
+                location=file.location,
+                reader=source.reader.name,
+                similarity=similarity,
+            )
             self._update_canonical(document_id)
             for other in copies[1:]:
                 self._merge_if_copy(document_id, other)
@@ -172,8 +205,15 @@ class Ingestor:
                     store.log("relate", document_id=document_id, other=live, relation="version")
         title = store.document(document_id)
         return AddResult(
-            file.location, status, document_id, source_id, file.sha256, source.reader.name, file.encoding,
-            similarity, title=title.title if title else None,
+            file.location,
+            status,
+            document_id,
+            source_id,
+            file.sha256,
+            source.reader.name,
+            file.encoding,
+            similarity,
+            title=title.title if title else None,
         )
 
     def _matches(self, fingerprint: fp.Fingerprint) -> dict[int, tuple[Comparison, Relation]]:
@@ -213,7 +253,9 @@ class Ingestor:
             source_fp = fp.fingerprint_source(source.title, source.paragraphs, self.settings)
             self.store.set_similarity(source.source_id, round(compare(source_fp, canonical_fp).similarity, 4))
         self.store.log(
-            "canonical", document_id=document_id, paragraphs=len(canonical.paragraphs),
-            chars=len(canonical.text), sources=[s.source_id for s in sources],
+            "canonical",
+            document_id=document_id,
+            paragraphs=len(canonical.paragraphs),
+            chars=len(canonical.text),
+            sources=[s.source_id for s in sources],
         )
-

@@ -120,7 +120,8 @@ MIGRATIONS: list[Migration] = [m001_initial]
 def migrate(db: sqlite3.Connection) -> None:
     """Apply the migrations this store has not seen yet, each in its own transaction."""
     db.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS _migrations"
+        " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
     done = {row[0] for row in db.execute("SELECT version FROM _migrations")}
     for version, migration in enumerate(MIGRATIONS, start=1):

@@ -65,6 +65,7 @@ class PluginHost:
     # -- loading -----------------------------------------------------------------
     def _load_entry_points(self) -> None:
         eps = importlib.metadata.entry_points(group=hookspecs.PROJECT)
+
         # Built-ins first, then third parties by name: on a sniff tie the later
         # registered reader wins, so a user's plugin overrides a built-in one.
         def order(ep: importlib.metadata.EntryPoint) -> tuple[int, str]:
@@ -104,7 +105,9 @@ class PluginHost:
             try:
                 impl.function(register=collected.append)
             except Exception as exc:
-                self.problems.append(PluginProblem(plugin, f"corpus_register_readers raised {type(exc).__name__}: {exc}"))
+                self.problems.append(
+                    PluginProblem(plugin, f"corpus_register_readers raised {type(exc).__name__}: {exc}")
+                )
                 continue
             for obj in collected:
                 try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from corpus.errors import PluginError, ReaderError
 from corpus.extract import Extract
@@ -44,18 +44,19 @@ class RegisteredReader:
         return tuple(self.reader.media_types)
 
 
-def validate_reader(reader: object, plugin: str) -> Reader:
+def validate_reader(obj: object, plugin: str) -> Reader:
     """Check a registered object has the reader shape, naming what is missing."""
     for attr in ("name", "version", "media_types"):
-        if not hasattr(reader, attr):
-            raise PluginError(f"plugin {plugin!r} registered a reader without {attr!r}: {reader!r}")
-    name = getattr(reader, "name")
+        if not hasattr(obj, attr):
+            raise PluginError(f"plugin {plugin!r} registered a reader without {attr!r}: {obj!r}")
+    reader: Any = obj
+    name = reader.name
     if not isinstance(name, str) or not name.strip():
         raise PluginError(f"plugin {plugin!r} registered a reader whose name is not a non-empty str")
-    if not isinstance(getattr(reader, "version"), str):
+    if not isinstance(reader.version, str):
         raise PluginError(f"reader {name!r} of plugin {plugin!r}: 'version' must be a str")
-    media_types = getattr(reader, "media_types")
-    if isinstance(media_types, str) or not all(isinstance(m, str) for m in media_types):
+    media_types = reader.media_types
+    if not isinstance(media_types, list | tuple) or not all(isinstance(m, str) for m in media_types):
         raise PluginError(f"reader {name!r} of plugin {plugin!r}: 'media_types' must be a tuple of str")
     for method in ("sniff", "read"):
         if not callable(getattr(reader, method, None)):

@@ -179,9 +179,19 @@ class Store:
                    reader_version, status, error, extract, exact_key, minhash, added_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
-                id, sha256, media_type, encoding, encoding_confidence, reader, reader_version, status,
-                error, json.dumps(extract.to_dict(), ensure_ascii=False) if extract else None,
-                exact_key, minhash, now(),
+                id,
+                sha256,
+                media_type,
+                encoding,
+                encoding_confidence,
+                reader,
+                reader_version,
+                status,
+                error,
+                json.dumps(extract.to_dict(), ensure_ascii=False) if extract else None,
+                exact_key,
+                minhash,
+                now(),
             ),
         )
         assert cur.lastrowid is not None
@@ -216,22 +226,34 @@ class Store:
     def _source_row(self, row: Sequence[Any]) -> SourceRow:
         extract = Extract.from_dict(json.loads(row[10])) if row[10] else None
         return SourceRow(
-            id=row[0], sha256=row[1], status=row[2], media_type=row[3], encoding=row[4],
-            encoding_confidence=row[5], reader=row[6], reader_version=row[7], error=row[8],
-            added_at=row[9], extract=extract, document_id=row[11], joined_as=row[12],
-            joined_similarity=row[13], similarity=row[14], locations=self.locations(row[0]),
+            id=row[0],
+            sha256=row[1],
+            status=row[2],
+            media_type=row[3],
+            encoding=row[4],
+            encoding_confidence=row[5],
+            reader=row[6],
+            reader_version=row[7],
+            error=row[8],
+            added_at=row[9],
+            extract=extract,
+            document_id=row[11],
+            joined_as=row[12],
+            joined_similarity=row[13],
+            similarity=row[14],
+            locations=self.locations(row[0]),
         )
 
     def source(self, source_id: int) -> SourceRow | None:
         row = self.db.execute(
-            f"SELECT {self._SOURCE_COLUMNS} FROM sources s LEFT JOIN provenance p ON p.source_id = s.id "
-            "WHERE s.id = ?",
+            f"SELECT {self._SOURCE_COLUMNS} FROM sources s LEFT JOIN provenance p ON p.source_id = s.id WHERE s.id = ?",
             (source_id,),
         ).fetchone()
         return self._source_row(row) if row else None
 
     def sources(self, *, document_id: int | None = None, status: str | None = None) -> list[SourceRow]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         if document_id is not None:
             where.append("p.document_id = ?")
             args.append(document_id)
@@ -306,8 +328,15 @@ class Store:
             """INSERT INTO provenance (source_id, document_id, joined_as, joined_similarity, similarity,
                    jaccard, containment, settings, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
-                source_id, document_id, joined_as, joined_similarity, joined_similarity, jaccard,
-                containment, json.dumps(dict(settings), sort_keys=True), now(),
+                source_id,
+                document_id,
+                joined_as,
+                joined_similarity,
+                joined_similarity,
+                jaccard,
+                containment,
+                json.dumps(dict(settings), sort_keys=True),
+                now(),
             ),
         )
 
@@ -321,9 +350,7 @@ class Store:
             "UPDATE documents SET merged_into = ?, updated_at = ? WHERE id = ?", (survivor, now(), absorbed)
         )
         self.db.execute("UPDATE documents SET merged_into = ? WHERE merged_into = ?", (survivor, absorbed))
-        self.db.execute(
-            "UPDATE OR IGNORE relations SET document_id = ? WHERE document_id = ?", (survivor, absorbed)
-        )
+        self.db.execute("UPDATE OR IGNORE relations SET document_id = ? WHERE document_id = ?", (survivor, absorbed))
         self.db.execute("UPDATE OR IGNORE relations SET other_id = ? WHERE other_id = ?", (survivor, absorbed))
         self.db.execute("DELETE FROM relations WHERE document_id = ? OR other_id = ?", (absorbed, absorbed))
         self.db.execute("DELETE FROM relations WHERE document_id = other_id")
@@ -332,10 +359,7 @@ class Store:
         self.db.execute("DELETE FROM paragraphs WHERE document_id = ?", (document_id,))
         self.db.executemany(
             "INSERT INTO paragraphs (document_id, position, text, sources) VALUES (?, ?, ?, ?)",
-            [
-                (document_id, i, p.text, json.dumps(list(p.sources)))
-                for i, p in enumerate(canonical.paragraphs)
-            ],
+            [(document_id, i, p.text, json.dumps(list(p.sources))) for i, p in enumerate(canonical.paragraphs)],
         )
         self.db.execute(
             "UPDATE documents SET title = ?, text = ?, updated_at = ? WHERE id = ?",
@@ -401,9 +425,7 @@ class Store:
         return [(int(a), str(b), c) for a, b, c in rows]
 
     # -- events --------------------------------------------------------------------
-    def log(
-        self, kind: str, *, document_id: int | None = None, source_id: int | None = None, **detail: Any
-    ) -> None:
+    def log(self, kind: str, *, document_id: int | None = None, source_id: int | None = None, **detail: Any) -> None:
         self.db.execute(
             "INSERT INTO events (at, kind, document_id, source_id, detail) VALUES (?, ?, ?, ?, ?)",
             (now(), kind, document_id, source_id, json.dumps(detail, ensure_ascii=False, sort_keys=True)),

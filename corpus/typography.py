@@ -58,9 +58,7 @@ def fullwidth_punctuation(text: str) -> str:
             while 0 <= j < len(text) and text[j] == " ":
                 drop.add(j)
                 j += step
-    return "".join(
-        marks.get(i, ch) for i, ch in enumerate(text) if i not in drop
-    )
+    return "".join(marks.get(i, ch) for i, ch in enumerate(text) if i not in drop)
 
 
 def _marks_to_convert(text: str) -> dict[int, str]:
@@ -77,10 +75,6 @@ def _marks_to_convert(text: str) -> dict[int, str]:
             out[i] = _SIMPLE[ch]
     for start, end in _paren_pairs(text):
         inside = text[start + 1 : end]
-        if (
-            any(_is_cjk(c) for c in inside)
-            or _is_cjk(_neighbour(text, start, -1))
-            or _is_cjk(_neighbour(text, end, 1))
-        ):
+        if any(_is_cjk(c) for c in inside) or _is_cjk(_neighbour(text, start, -1)) or _is_cjk(_neighbour(text, end, 1)):
             out[start], out[end] = "（", "）"
     return out

@@ -23,9 +23,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("site")
     for name in ("corpus-note-reader", "corpus-broken-plugin"):
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-             "--target", str(target), str(FIXTURES / name)],
-            check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "--target",
+                str(target),
+                str(FIXTURES / name),
+            ],
+            check=True,
+            capture_output=True,
         )
     return target
 
@@ -60,7 +71,10 @@ def test_installed_third_party_reader_is_listed_and_used(cli: CliRunner, site: P
     assert "broken" in add.stderr  # reported, not fatal
     doc = cli("--db", db, "show", str(records["meeting.note"]["document_id"]), "--json", env=env).json_lines()[0]
     assert doc["title"] == "Minutes of the reading group"
-    assert [p["text"] for p in doc["paragraphs"]][1:] == ["We read the first chapter.", "Next week: the second chapter."]
+    assert [p["text"] for p in doc["paragraphs"]][1:] == [
+        "We read the first chapter.",
+        "Next week: the second chapter.",
+    ]
 
 
 def test_disabled_plugins_are_not_loaded(cli: CliRunner, site: Path, tmp_path: Path) -> None:

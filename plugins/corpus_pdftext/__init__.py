@@ -53,8 +53,7 @@ class PdfTextReader:
             return 0.0
         signs = [
             "\f" in source.text,
-            any(r.kind == "page-number" for r in removed)
-            or any(is_page_number(line.text) for line in lines),
+            any(r.kind == "page-number" for r in removed) or any(is_page_number(line.text) for line in lines),
             any(r.kind.startswith("running") for r in removed),
             layout.double_spaced,
             layout.indented_paragraphs and _indents_open_paragraphs(kept, layout),
@@ -69,9 +68,7 @@ class PdfTextReader:
         text = source.text or ""
         lines = split_lines(text)
         kept, removed = strip_furniture(lines)
-        removed += [
-            Removed("\f", "page-break", i, i + 1) for i, ch in enumerate(text) if ch == "\f"
-        ]
+        removed += [Removed("\f", "page-break", i, i + 1) for i, ch in enumerate(text) if ch == "\f"]
         layout = measure(kept)
         title, body = _paragraphs(kept, layout)
         removed.sort(key=lambda r: r.start or 0)

@@ -62,14 +62,13 @@ def _double_spaced(lines: Sequence[Line]) -> bool:
     followed = sum(
         1
         for i in filled
-        if i + 1 < len(lines)
-        and lines[i + 1].blank
-        and (i + 2 >= len(lines) or not lines[i + 2].blank)
+        if i + 1 < len(lines) and lines[i + 1].blank and (i + 2 >= len(lines) or not lines[i + 2].blank)
     )
     return followed >= 0.6 * len(filled)
 
 
 def measure(lines: Sequence[Line]) -> Layout:
+    """The page as the lines show it (page furniture already cut)."""
     filled = [line for line in lines if not line.blank]
     widths = [width_of(line) for line in filled]
     indents = Counter(indent(line.text) for line in filled)
@@ -88,12 +87,14 @@ def measure(lines: Sequence[Line]) -> Layout:
 # together show it; Latin text is ragged, so it takes three lines ending near
 # each other well short of the page's margin.
 _BEFORE = 2
-_AFTER = 2
+_AFTER_CJK = 1
+_AFTER_LATIN = 2
 
 
-def _own_margin(window: Sequence[int], block_cjk: bool, page_width: int) -> int | None:
+def _own_margin(window: Sequence[int], cjk: bool, page_width: int) -> int | None:
+    """The right margin the lines of ``window`` share, if it is not the page's."""
     margin = max(window)
-    if block_cjk:
+    if cjk:
         together = sum(1 for w in window if w >= margin - 2) >= 2
         return margin if together and page_width * 0.4 <= margin < page_width else None
     together = sum(1 for w in window if w >= 0.88 * margin) >= 3
@@ -105,12 +106,9 @@ def local_widths(block: Sequence[Line], layout: Layout) -> list[int]:
     widths = [width_of(line) for line in block]
     out: list[int] = []
     for i, line in enumerate(block):
-        start = max(0, i - _BEFORE)
-        cjk_window = widths[start : i + 2]  # CJK: the lines before and the next one
-        window = widths[start : i + _AFTER + 1]
-        margin = _own_margin(
-            cjk_window if _cjk(line.text) else window, _cjk(line.text), layout.width
-        )
+        cjk = _cjk(line.text)
+        after = _AFTER_CJK if cjk else _AFTER_LATIN
+        margin = _own_margin(widths[max(0, i - _BEFORE) : i + after + 1], cjk, layout.width)
         out.append(layout.width if margin is None else margin)
     return out
 

@@ -60,10 +60,7 @@ def is_cjk(ch: str) -> bool:
     """Characters of scripts written without spaces between words (and their punctuation)."""
     code = ord(ch)
     return (
-        0x2E80 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF00 <= code <= 0xFFEF
-        or 0x20000 <= code <= 0x3FFFF
+        0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x3FFFF
     )
 
 

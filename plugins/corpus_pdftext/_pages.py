@@ -113,8 +113,7 @@ def strip_furniture(lines: Sequence[Line]) -> tuple[list[Line], list[Removed]]:
             if line.blank:
                 body.append(line)
             elif is_page_number(line.text) or (
-                _BARE_NUMBER.match(line.stripped)
-                and (i in edges if len(pages) > 1 else _alone(lines, i))
+                _BARE_NUMBER.match(line.stripped) and (i in edges if len(pages) > 1 else _alone(lines, i))
             ):
                 removed.append(Removed(line.text, "page-number", line.start, line.end))
             elif i in slots and (slots[i], _mask(line.text)) in running:

@@ -64,9 +64,7 @@ def _room_needed(line: Line) -> int:
     word = _LEADING_WORD.match(text)
     if word is None:
         return 2  # a CJK character
-    return display_width(word.group()) + (
-        0 if word.end() < len(text) and text[word.end()] != " " else 1
-    )
+    return display_width(word.group()) + (0 if word.end() < len(text) and text[word.end()] != " " else 1)
 
 
 def _slack(previous: Line, width: int, layout: Layout, first_line: bool) -> int:
@@ -78,7 +76,7 @@ def _slack(previous: Line, width: int, layout: Layout, first_line: bool) -> int:
     characters.
     """
     text = previous.text.strip()
-    if not _cjk(text):
+    if not _ends_cjk(text):
         return max(2, width // 10)
     narrow = sum(1 for ch in text if not is_cjk(ch) and display_width(ch) == 1)
     slack = 2 + narrow // 3
@@ -87,7 +85,8 @@ def _slack(previous: Line, width: int, layout: Layout, first_line: bool) -> int:
     return slack
 
 
-def _cjk(text: str) -> bool:
+def _ends_cjk(text: str) -> bool:
+    """Does the line end in CJK text (where lines break between any two characters)?"""
     return any(is_cjk(ch) for ch in text[-3:])
 
 
@@ -101,9 +100,7 @@ def _short(line: Line, width: int) -> bool:
     return width - width_of(line) >= width // 4
 
 
-def ends_paragraph(
-    previous: Line, line: Line, layout: Layout, *, width: int, first_line: bool
-) -> bool:
+def ends_paragraph(previous: Line, line: Line, layout: Layout, *, width: int, first_line: bool) -> bool:
     """Does the paragraph end between ``previous`` and ``line``?
 
     ``width`` is the full-line width where ``previous`` sits.
@@ -128,7 +125,7 @@ def ends_paragraph(
     # A full line ends a sentence. Where the extractor dropped the paragraph
     # indent, the next line tells: a heading is short and no sentence, a
     # first line stops one indent short.
-    return _cjk(previous.text) and (
+    return _ends_cjk(previous.text) and (
         (_short(line, width) and not ends_sentence(line.text)) or _lost_indent(line, width)
     )
 

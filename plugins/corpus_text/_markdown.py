@@ -62,11 +62,7 @@ def looks_like_markdown(path_suffix: str, media_type: str, text: str) -> bool:
     counts = {kind: len(pattern.findall(sample)) for kind, pattern in _SYNTAX.items()}
     kinds = sum(1 for n in counts.values() if n)
     headings = counts["heading"]
-    return (
-        (headings >= 1 and kinds >= 2)
-        or headings >= 3
-        or (kinds >= 2 and sum(counts.values()) >= 4)
-    )
+    return (headings >= 1 and kinds >= 2) or headings >= 3 or (kinds >= 2 and sum(counts.values()) >= 4)
 
 
 def clean_inline(text: str) -> str:

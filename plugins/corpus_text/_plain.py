@@ -56,11 +56,7 @@ def paragraphs_of(block: Sequence[Line]) -> list[str]:
 
 def is_title_line(text: str) -> bool:
     """Short, and no sentence: a heading rather than a paragraph."""
-    return (
-        0 < display_width(text) <= _TITLE_MAX_WIDTH
-        and not ends_sentence(text)
-        and text[-1] not in ",，、"
-    )
+    return 0 < display_width(text) <= _TITLE_MAX_WIDTH and not ends_sentence(text) and text[-1] not in ",，、"
 
 
 def read_plain(lines: Sequence[Line]) -> tuple[str | None, list[str]]:

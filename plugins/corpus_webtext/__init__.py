@@ -69,13 +69,7 @@ class WebTextReader:
         if width is not None:
             lines = unwrap(lines, width)
         items = classify(lines)
-        article = find_article(items)
-        if article is None:
-            removed = [
-                _removed(text, item, "header") for item in items if item.role is not Role.BLANK
-            ]
-            return Extract(paragraphs=[], title=None, removed=removed)
-        return _extract(text, items, article)
+        return _extract(text, items, find_article(items))
 
 
 def _extract(text: str, items: Sequence[Classified], article: Article) -> Extract:

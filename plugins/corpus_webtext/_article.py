@@ -104,9 +104,7 @@ def _title_like(item: Classified) -> bool:
 
 def _skippable_above_title(item: Classified) -> bool:
     """Lines between a title and its byline: more byline, icons, a lone menu bullet."""
-    return item.role is Role.BLANK or (
-        item.role is Role.CHROME and item.kind in ("byline", "image", "menu", "share")
-    )
+    return item.role is Role.BLANK or (item.role is Role.CHROME and item.kind in ("byline", "image", "menu", "share"))
 
 
 def _find_title(items: Sequence[Classified], start: int) -> int | None:
@@ -142,10 +140,12 @@ def _find_date(items: Sequence[Classified], start: int) -> str | None:
     return None
 
 
-def find_article(items: Sequence[Classified]) -> Article | None:
+def find_article(items: Sequence[Classified]) -> Article:
     segment = best_segment(items)
     if segment is None:
-        return None
+        # No prose at all (a list, a notice of short lines): keep whatever is
+        # not chrome rather than nothing.
+        return Article(0, len(items), None, _find_date(items, len(items)))
     start, end = _extend(items, *segment)
     title = _find_title(items, start)
     return Article(start, end, title, _find_date(items, start))

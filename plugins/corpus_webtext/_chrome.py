@@ -59,12 +59,8 @@ _BYLINE_LABEL = re.compile(
     r"\s*[:：]",
     re.IGNORECASE,
 )
-_REPORTER = re.compile(
-    r"^(?:本报|本台|本刊|新华社|人民网)?(?:特约)?记者|^by\s+[A-Z]", re.IGNORECASE
-)
-_DATE = re.compile(
-    r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})"
-)
+_REPORTER = re.compile(r"^(?:本报|本台|本刊|新华社|人民网)?(?:特约)?记者|^by\s+[A-Z]", re.IGNORECASE)
+_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})")
 _TIME = re.compile(r"\d{1,2}:\d\d")
 _NAVIGATION = re.compile(
     r"^[\W_]*(?:上一条|下一条|上一篇|下一篇|上一页|下一页|前一篇|后一篇|上篇|下篇|"
@@ -83,9 +79,7 @@ _FOOTER_CONTACT = re.compile(
     r"|\(?0\d{2,3}\)?[-\s]?\d{7,8}",
     re.IGNORECASE,
 )
-_SHARE = re.compile(
-    r"分享到|分享：|^分享$|扫一扫|二维码|公众号|关注我们|^share\b|\bshare on\b", re.IGNORECASE
-)
+_SHARE = re.compile(r"分享到|分享：|^分享$|扫一扫|二维码|公众号|关注我们|^share\b|\bshare on\b", re.IGNORECASE)
 _RELATED = re.compile(
     r"^[\W_]*(?:相关新闻|相关阅读|相关文章|相关链接|相关推荐|推荐阅读|延伸阅读|热门文章|热门排行|"
     r"热点推荐|热点新闻|猜你喜欢|编辑推荐|更多|related(?: articles| posts| stories)?|"
@@ -98,9 +92,7 @@ _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|"
     r"第[一二三四五六七八九十百\d]+[章节条部分篇]|\d+(?:\.\d+)*[、.．\s])"
 )
-_DATELINE = re.compile(
-    r"^[（(]?(?:新华社|中新社|人民网|央视网|本报).{0,20}电[)）]?$|^[（(]完[)）]$"
-)
+_DATELINE = re.compile(r"^[（(]?(?:新华社|中新社|人民网|央视网|本报).{0,20}电[)）]?$|^[（(]完[)）]$")
 
 # A menu item is a few characters; a menu is several of them in a row.
 MENU_ITEM_WIDTH = 16
@@ -136,29 +128,33 @@ def find_date(text: str) -> str | None:
     return None
 
 
+# Chrome is short: a line longer than this is prose (or junk), never template.
+_MAX_CHROME_WIDTH = 240
+
+
 def _chrome_kind(text: str) -> tuple[str, str] | None:
     """The kind and strength of chrome a single line is, judged on its own."""
     width = display_width(text)
+    if width > _MAX_CHROME_WIDTH:
+        return None
     without_placeholders = _PLACEHOLDER.sub("", text).strip()
     if len(without_placeholders) <= 4 and without_placeholders != text:
         return "image", SOFT
-    if _BREADCRUMB_WORDS.search(text) and width <= 200:
+    if width <= 200 and (_BREADCRUMB_WORDS.search(text) or _is_crumb_trail(text)):
         return "breadcrumb", WALL
-    if _is_crumb_trail(text):
-        return "breadcrumb", WALL
-    if _NAVIGATION.match(text) and width <= 200:
+    if width <= 200 and _NAVIGATION.match(text):
         return "navigation", WALL
     if width <= 120 and _is_byline(text):
         return "byline", WALL
-    if _FOOTER_STRONG.search(text) and width <= 240:
+    if _FOOTER_STRONG.search(text):
         return "footer", WALL
-    if _SHARE.search(text) and width <= 60:
+    if width <= 60 and _SHARE.search(text):
         return "share", WALL
-    if _RELATED.match(text) and width <= 40:
+    if width <= 40 and _RELATED.match(text):
         return "related", WALL
     if _is_link_list(text):
         return "menu", WALL
-    if _FOOTER_CONTACT.search(text) and width <= 160:
+    if width <= 160 and _FOOTER_CONTACT.search(text):
         return "footer", WEAK
     return None
 

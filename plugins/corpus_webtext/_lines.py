@@ -115,9 +115,7 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
     mode = Counter(long_widths).most_common(1)[0][0]
     ceiling = max(w for w in long_widths if w <= mode + 1)
     at_ceiling = [
-        line.text.rstrip()
-        for line in lines
-        if not line.blank and ceiling - _WRAP_SLACK <= _width(line) <= ceiling
+        line.text.rstrip() for line in lines if not line.blank and ceiling - _WRAP_SLACK <= _width(line) <= ceiling
     ]
     mid_sentence = sum(1 for text in at_ceiling if text[-1] not in "。！？.!?")
     beyond = sum(1 for w in widths if w > ceiling + _WRAP_SLACK)

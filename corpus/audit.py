@@ -12,7 +12,7 @@ from itertools import combinations
 from typing import Any
 
 from corpus import fingerprint as fp
-from corpus.match import compare
+from corpus.match import shingle_similarity
 from corpus.store import SourceRow, Store
 
 
@@ -76,7 +76,7 @@ def audit(store: Store) -> list[DocumentAudit]:
         rows = store.sources(document_id=doc.id)
         fingerprints = {row.id: _fingerprint(row, settings) for row in rows}
         pairs = tuple(
-            (a, b, round(compare(fingerprints[a], fingerprints[b]).similarity, 4))
+            (a, b, round(shingle_similarity(fingerprints[a], fingerprints[b]), 4))
             for a, b in combinations(sorted(fingerprints), 2)
         )
         out.append(

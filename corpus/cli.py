@@ -18,17 +18,21 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from corpus.api import DB_ENV, Corpus, default_db_path
 from corpus.audit import DocumentAudit
 from corpus.errors import CorpusError, SettingsMismatchError, StoreError, UsageError
-from corpus.records import AddResult
+from corpus.export import write_jsonl, write_parquet
+from corpus.records import AddResult, SourceInfo
+from corpus.report import group_removed, write_html
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Piped output is read by people too (logs, `| less`): do not squeeze tables into 80 columns.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, highlight=False)
+# Messages on stderr are one line each, whatever their length: the terminal wraps them, a log keeps them whole.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def emit(obj: dict[str, Any]) -> None:
@@ -142,9 +146,10 @@ def _print_add_summary(corpus: Corpus, results: list[AddResult]) -> None:
         f"The corpus {corpus.store.path} holds {counts['sources']} source(s) in "
         f"{counts['documents']} document(s)."
     )
-    for r in results:
-        if r.status == "copy":
-            out.print(f"  {r.path} is a copy of document {r.document_id} (similarity {_fmt(r.similarity)})")
+    if tally["copy"] or tally["version"]:
+        out.print(
+            "`corpus audit` shows which files are copies or versions of which, and how they differ.", markup=False
+        )
 
 
 @cli.command()
@@ -171,71 +176,200 @@ def docs(state: State, as_json: bool) -> None:
 @click.pass_obj
 @handles_errors
 def show(state: State, document_id: int, as_json: bool) -> None:
-    """Show a document: its canonical text and its sources."""
+    """Show a document: its title, canonical text and sources with their metadata."""
     with state.open() as corpus:
         view = corpus.document(document_id)
     if as_json:
         emit(view.to_dict())
         return
-    out.print(f"[bold]{view.title or '(untitled)'}[/]  (document {view.document_id})", markup=True)
+    _heading(f"document {view.document_id}")
+    out.print(Text(view.title or "(untitled)", style="bold"))
     out.print()
-    out.print(view.text, markup=False)
-    out.print()
-    table = Table("source", "path", "reader", "encoding", "similarity", "joined as", box=None, header_style="bold")
+    body = (
+        view.paragraphs[1:]
+        if view.title and view.paragraphs and view.paragraphs[0].text == view.title
+        else view.paragraphs
+    )
+    for p in body:
+        out.print(p.text, markup=False, soft_wrap=True)
+        out.print()
+    _heading(f"{len(view.sources)} source(s)")
     for s in view.sources:
-        table.add_row(
-            str(s.source_id), s.path, s.reader or "—", s.encoding or "—", _fmt(s.similarity), s.joined_as or "—"
-        )
-    out.print(table)
+        _print_source_info(s)
     for r in view.related:
-        out.print(f"related: document {r.document_id} ({r.relation}, similarity {_fmt(r.similarity)})")
+        out.print(f"{r.relation} of document {r.document_id} (similarity {_fmt(r.similarity)})", markup=False)
+
+
+def _heading(text: str) -> None:
+    if out.is_terminal:
+        out.rule(text, style="dim")
+    else:
+        out.print(f"— {text} —", markup=False)
+
+
+def _print_source_info(s: SourceInfo) -> None:
+    out.print(Text.assemble((f"#{s.source_id} ", "bold"), (s.path, "bold")))
+    reader = " ".join(x for x in (s.reader, s.reader_version) if x) or "—"
+    confidence = f" (confidence {s.encoding_confidence:.2f})" if s.encoding_confidence is not None else ""
+    facts = [
+        ("joined as", f"{s.joined_as or '—'}, similarity to the canonical text {_fmt(s.similarity)}"),
+        ("reader", f"{reader}: {s.paragraph_count} paragraph(s), {s.removed_count} line(s) removed"),
+        ("media type", s.media_type or "—"),
+        ("encoding", f"{s.encoding or '—'}{confidence}"),
+        ("sha256", s.sha256),
+    ]
+    if s.title:
+        facts.append(("title", s.title))
+    facts += [(key, value) for key, value in sorted(s.metadata.items())]
+    facts += [("also at", loc) for loc in s.locations[1:]]
+    width = max(len(key) for key, _ in facts)
+    for key, value in facts:
+        out.print(Text(f"   {key:<{width}}  ", style="dim") + Text(value), soft_wrap=True)
+    out.print()
 
 
 @cli.command()
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the audit as one self-contained page to FILE.",
+)
 @json_option
 @click.pass_obj
 @handles_errors
-def audit(state: State, as_json: bool) -> None:
-    """Audit duplicate sources: who copies whom, how close, what each lacks or adds."""
+def audit(state: State, as_json: bool, html_file: Path | None) -> None:
+    """Audit duplicate sources: who copies whom, how close, what each lacks or adds, what readers removed."""
     with state.open() as corpus:
-        audits = corpus.audit()
-        counts = corpus.counts()
+        if html_file is not None:
+            report = write_html(corpus, html_file)
+            audits = [page.audit for page in report.documents]
+            counts = report.counts
+        else:
+            audits = corpus.audit()
+            counts = corpus.counts()
     if as_json:
         for a in audits:
             emit(a.to_dict())
-        return
-    for a in audits:
-        _print_audit(a)
-    out.print(
-        f"{counts['documents']} document(s), {counts['sources']} source(s), {counts['copies']} copies collapsed, "
-        f"{counts['versions']} version link(s), {counts['failed']} failed source(s)."
+    elif html_file is None:
+        for a in audits:
+            _print_audit(a)
+        out.print(_corpus_summary(counts, len(audits)), markup=False)
+    if html_file is not None:
+        (err if as_json else out).print(
+            f"wrote {html_file}: the audit of {_plural(len(audits), 'document')} with copies or versions.",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _corpus_summary(counts: dict[str, int], audited: int) -> str:
+    return (
+        f"corpus: {_plural(counts['documents'], 'document')}, {_plural(counts['sources'], 'source')}, "
+        f"{_plural(counts['copies'], 'copy', 'copies')} collapsed, {_plural(counts['versions'], 'version')} linked, "
+        f"{_plural(counts['failed'], 'failed source')}; {audited} audited above."
     )
+
+
+# Lines of detail per source in the terminal audit; `corpus audit --html` shows everything.
+DETAIL_LINES = 12
 
 
 def _print_audit(a: DocumentAudit) -> None:
+    if out.is_terminal:
+        out.rule(style="dim")
+    out.print(Text.assemble((f"document {a.document_id}  ", "bold"), (a.title or "(untitled)", "bold")))
+    pairs = ", ".join(f"#{x}~#{y} {s:.3f}" for x, y, s in a.pairs[:6]) + (" …" if len(a.pairs) > 6 else "")
     out.print(
-        f"[bold]document {a.document_id}[/]: {a.title or '(untitled)'} — {len(a.paragraphs)} paragraphs", markup=True
+        f"{_plural(len(a.paragraphs), 'canonical paragraph')}, {_plural(len(a.sources), 'source')}"
+        + (f"; pairwise similarity {pairs}" if a.pairs else ""),
+        markup=False,
     )
-    table = Table("source", "path", "reader", "encoding", "similarity", "attests", "lacks", "adds", "removed", box=None)
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("source", "path", "reader", "encoding", "similarity", "attests", "lacks", "adds", "removed"):
+        table.add_column(column, overflow="fold", justify="right" if column in ("similarity", "attests") else "left")
+    total = len(a.paragraphs)
     for s in a.sources:
         table.add_row(
-            str(s.source_id),
+            f"#{s.source_id}",
             s.path,
             s.reader or "—",
             s.encoding or "—",
             _fmt(s.similarity),
-            str(s.attests),
-            str(len(s.lacks)),
-            str(len(s.adds)),
-            f"{len(s.removed)} lines",
+            f"{s.attests}/{total}",
+            _positions(s.lacks),
+            _positions(s.adds),
+            _plural(len(s.removed), "line"),
         )
     out.print(table)
     for s in a.sources:
-        for i in s.lacks:
-            out.print(f"  source {s.source_id} lacks ¶{i}: {_clip(a.paragraphs[i])}", markup=False)
+        _print_paragraphs(a, s.source_id, "lacks", s.lacks, "red")
+    if len(a.sources) > 2:  # with two sources, what one alone has is what the other lacks
+        for s in a.sources:
+            _print_paragraphs(a, s.source_id, "alone has", s.adds, "green")
+    for s in a.sources:
+        _print_removed(s.source_id, s.removed)
     for d, relation, sim in a.related:
-        out.print(f"  {relation} of document {d} (similarity {_fmt(sim)})")
+        out.print(
+            f"  {relation} of document {d} (similarity {_fmt(sim)}); `corpus audit --html FILE` shows the differences",
+            markup=False,
+        )
     out.print()
+
+
+def _print_paragraphs(a: DocumentAudit, source_id: int, verb: str, positions: tuple[int, ...], style: str) -> None:
+    for i in positions[:DETAIL_LINES]:
+        out.print(Text(f"  #{source_id} {verb} ¶{i + 1}: ", style=style) + Text(_clip(a.paragraphs[i])))
+    if len(positions) > DETAIL_LINES:
+        out.print(f"  #{source_id} {verb} {len(positions) - DETAIL_LINES} more paragraph(s)", markup=False)
+
+
+def _print_removed(source_id: int, removed: tuple[tuple[str, str], ...]) -> None:
+    """What a reader cut, struck through; repeated lines (running headers) once, with a count."""
+    if not removed:
+        return
+    by_kind: dict[str, list[tuple[str, int]]] = {}
+    for kind, text, count in group_removed((kind, " ".join(text.split())) for kind, text in removed):
+        by_kind.setdefault(kind, []).append((text, count))
+    out.print(f"  #{source_id}: the reader removed {_plural(len(removed), 'line')}:", markup=False)
+    width = max(len(kind) for kind in by_kind)
+    lines = 0
+    for kind, texts in by_kind.items():
+        rows = [texts] if len(texts) > 3 else [[t] for t in texts]
+        for row in rows:
+            if lines == DETAIL_LINES:
+                out.print(f"    … (`corpus source {source_id} --json` lists everything removed)", markup=False)
+                return
+            line = Text(f"    {kind:<{width}}  ", style="dim")
+            for n, (text, count) in enumerate(row[:3]):
+                if n:
+                    line.append(" · ", style="dim")
+                line.append((_clip(text) if len(row) > 1 else text) or "(blank)", style="strike" if text else "dim")
+                if count > 1:
+                    line.append(f" ×{count}", style="dim")
+            if len(row) > 3:
+                line.append(f" … ({len(row)} different)", style="dim")
+            out.print(line)
+            lines += 1
+
+
+def _positions(positions: tuple[int, ...]) -> str:
+    """Paragraph positions as people count them (from 1), runs collapsed: ¶3, ¶62–63."""
+    if not positions:
+        return "0"
+    runs: list[list[int]] = []
+    for p in positions:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    shown = [f"¶{r[0] + 1}" if len(r) == 1 else f"¶{r[0] + 1}–{r[-1] + 1}" for r in runs[:4]]
+    more = " …" if len(runs) > 4 else ""
+    return f"{len(positions)}: {', '.join(shown)}{more}"
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -243,13 +377,22 @@ def _clip(text: str, width: int = 60) -> str:
 
 
 @cli.command()
+@click.option(
+    "--parquet",
+    "parquet_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write Parquet to FILE instead of JSON Lines to stdout (needs pyarrow).",
+)
 @click.pass_obj
 @handles_errors
-def export(state: State) -> None:
-    """Export every document with its provenance as JSON Lines."""
+def export(state: State, parquet_file: Path | None) -> None:
+    """Export every document with its canonical text and provenance (JSON Lines, or Parquet)."""
     with state.open() as corpus:
-        for doc in corpus.export():
-            emit(doc)
+        if parquet_file is None:
+            write_jsonl(corpus.export(), sys.stdout)
+            return
+        count = write_parquet(corpus.export(), parquet_file)
+    err.print(f"wrote {_plural(count, 'document')} to {parquet_file}", markup=False)
 
 
 @cli.command()

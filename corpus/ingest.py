@@ -14,7 +14,7 @@ from corpus import fingerprint as fp
 from corpus.decode import decode
 from corpus.errors import CorpusError, DecodeError, ReaderError
 from corpus.extract import Extract
-from corpus.match import Comparison, Relation, compare, decide
+from corpus.match import Comparison, Relation, compare, decide, shingle_similarity
 from corpus.pluginhost import PluginHost
 from corpus.readers import RegisteredReader, choose_reader
 from corpus.records import AddResult
@@ -251,7 +251,7 @@ class Ingestor:
         canonical_fp = fp.fingerprint([p.text for p in canonical.paragraphs], self.settings)
         for source in sources:
             source_fp = fp.fingerprint_source(source.title, source.paragraphs, self.settings)
-            self.store.set_similarity(source.source_id, round(compare(source_fp, canonical_fp).similarity, 4))
+            self.store.set_similarity(source.source_id, round(shingle_similarity(source_fp, canonical_fp), 4))
         self.store.log(
             "canonical",
             document_id=document_id,

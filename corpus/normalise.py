@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 NORMALISER_VERSION = "nfkc-casefold-tokens/1"
 
@@ -65,6 +66,12 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The matching tokens of ``text``: unspaced-script characters and words."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65_536)
+def _tokens(text: str) -> tuple[str, ...]:
+    # Cached: the canonical text is rebuilt from the same paragraphs many times.
     out: list[str] = []
     word: list[str] = []
     for ch in fold(text):
@@ -79,12 +86,12 @@ def tokens(text: str) -> list[str]:
             out.append(ch)
     if word:
         out.append("".join(word))
-    return out
+    return tuple(out)
 
 
 def normal_form(text: str) -> str:
     """One string per text, equal for texts that differ only in what matching ignores."""
-    return " ".join(tokens(text))
+    return " ".join(_tokens(text))
 
 
 def normal_forms(paragraphs: Iterable[str]) -> list[str]:

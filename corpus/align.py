@@ -20,7 +20,7 @@ from corpus.shingle import containment, jaccard, shingles
 # A fuzzy 1:1 match needs this much shingle overlap (Jaccard of token trigrams)
 # and paragraphs of comparable size (else one is a piece of the other).
 MATCH_JACCARD = 0.5
-MATCH_SIZE_RATIO = 0.67
+MATCH_SIZE_RATIO = 0.85
 # A paragraph counts as a piece of another when this share of it is found there.
 PART_CONTAINMENT = 0.8
 # Fuzzy alignment is quadratic in the gap; past this many cell pairs the gap's

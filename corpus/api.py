@@ -135,8 +135,9 @@ class Corpus:
     def failed_sources(self) -> list[SourceRow]:
         return self.store.sources(status="failed")
 
-    def audit(self) -> list[audit_module.DocumentAudit]:
-        return audit_module.audit(self.store)
+    def audit(self, *, large_cluster: int = audit_module.LARGE_CLUSTER) -> list[audit_module.DocumentAudit]:
+        """Documents with two or more sources or a version; ``large_cluster`` sources or more are flagged."""
+        return audit_module.audit(self.store, large_cluster=large_cluster)
 
     def export(self) -> Iterator[dict[str, Any]]:
         """Every document with its canonical text, paragraphs and full provenance."""

@@ -52,12 +52,14 @@ class DocumentAudit:
     sources: tuple[SourceAudit, ...]
     pairs: tuple[tuple[int, int, float], ...]  # (source a, source b, similarity)
     related: tuple[tuple[int, str, float | None], ...]
+    flags: tuple[str, ...] = ()  # what a person should look at, e.g. a cluster grown suspiciously large
 
     def to_dict(self) -> dict[str, Any]:
         paragraphs = list(self.paragraphs)
         return {
             "document_id": self.document_id,
             "title": self.title,
+            "flags": list(self.flags),
             "paragraph_count": len(paragraphs),
             "sources": [s.to_dict(paragraphs) for s in self.sources],
             "pairs": [{"a": a, "b": b, "similarity": s} for a, b, s in self.pairs],
@@ -65,7 +67,12 @@ class DocumentAudit:
         }
 
 
-def audit(store: Store) -> list[DocumentAudit]:
+# A document with this many sources or more is flagged: a real document is rarely
+# copied that often, while a matching error that chains look-alikes grows without bound.
+LARGE_CLUSTER = 50
+
+
+def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER) -> list[DocumentAudit]:
     settings = store.settings()
     out = []
     for doc, count in store.documents():
@@ -87,6 +94,9 @@ def audit(store: Store) -> list[DocumentAudit]:
                 sources=tuple(_source_audit(row, paragraphs) for row in rows),
                 pairs=pairs,
                 related=related,
+                flags=(f"large-cluster: {count} sources (flagged from {large_cluster})",)
+                if count >= large_cluster
+                else (),
             )
         )
     return out

@@ -19,10 +19,14 @@ from corpus.align import Link, align
 from corpus.canonical import Canonical, CanonicalParagraph, SourceText
 from corpus.hookspecs import hookimpl
 from corpus.normalise import is_unspaced, normal_form
+from corpus.shingle import shingles
 from corpus.typography import ascii_marks_in_cjk, fullwidth_punctuation
 
-# A variant with fewer tokens than this share of the longest variant is truncated.
-COMPLETE_SHARE = 0.97
+# An unmatched paragraph whose token trigrams are this much in the text already is
+# not added again; it attests the paragraphs holding at least PART_SHARE of it.
+COVERED_SHARE = 0.6
+PART_SHARE = 0.2
+_GRAM = 3
 
 _SPACES = re.compile(r"\s+")
 _LATIN_HYPHEN_WRAP = re.compile(r"[a-z]- [a-z]")
@@ -91,17 +95,27 @@ def _merge(contents: list[tuple[int, list[str]]]) -> list[_Slot]:
         keys = [normal_form(p) for p in paragraphs]
         pairs = align([s.key for s in slots], keys)
         hosts = {p.right for p in pairs if p.link is Link.LEFT_IN_RIGHT}
+        coverage = _Coverage(slots)
         merged: list[_Slot] = []
         for pair in pairs:
             if pair.left is not None:
                 slot = slots[pair.left]
+                if pair.link is Link.RIGHT_IN_LEFT:
+                    # A piece of a slot that has (or will get) a pair of its own.
+                    slot.attested.add(source_id)
+                    continue
                 if pair.right is not None:
                     if pair.link in (Link.SAME, Link.SIMILAR):
                         slot.add(source_id, paragraphs[pair.right])
-                    else:  # one is a piece of the other: attested, not a variant
+                    else:  # the slot is a piece of the new paragraph: attested, not a variant
                         slot.attested.add(source_id)
                 merged.append(slot)
             elif pair.right is not None and pair.right not in hosts:
+                covering = coverage.slots_covering(keys[pair.right])
+                if covering:  # already in the text, elsewhere or split differently
+                    for slot in covering:
+                        slot.attested.add(source_id)
+                    continue
                 new = _Slot(keys[pair.right])
                 new.add(source_id, paragraphs[pair.right])
                 merged.append(new)
@@ -109,23 +123,68 @@ def _merge(contents: list[tuple[int, list[str]]]) -> list[_Slot]:
     return slots
 
 
-def _defects(text: str, longest: int) -> tuple[int, int]:
-    """How badly formed a variant is: (truncated?, count of typographic defects)."""
-    truncated = 1 if len(normal_form(text).split()) < COMPLETE_SHARE * longest else 0
+class _Coverage:
+    """Which slots already hold the text of a paragraph the alignment left unmatched.
+
+    The alignment pairs paragraphs in order and within a window; a paragraph that
+    one source splits differently, or places elsewhere (a caption, a footnote),
+    would otherwise enter the canonical text twice.
+    """
+
+    def __init__(self, slots: list[_Slot]) -> None:
+        self._slots = slots
+        self._index: dict[str, list[int]] | None = None
+
+    def _grams_index(self) -> dict[str, list[int]]:
+        if self._index is None:
+            self._index = {}
+            for n, slot in enumerate(self._slots):
+                for gram in shingles(slot.key.split(), _GRAM):
+                    self._index.setdefault(gram, []).append(n)
+        return self._index
+
+    def slots_covering(self, key: str) -> list[_Slot]:
+        grams = shingles(key.split(), _GRAM)
+        if not grams:
+            return []
+        index = self._grams_index()
+        hits: dict[int, int] = {}
+        found = 0
+        for gram in grams:
+            where = index.get(gram)
+            if where:
+                found += 1
+                for n in set(where):
+                    hits[n] = hits.get(n, 0) + 1
+        if found < COVERED_SHARE * len(grams):
+            return []
+        return [self._slots[n] for n, count in sorted(hits.items()) if count >= PART_SHARE * len(grams)]
+
+
+def _defects(text: str) -> int:
+    """Typographic defects of a variant: ASCII marks in Chinese, wrap and hyphenation artefacts."""
     wraps = text.count("\n") + len(_LATIN_HYPHEN_WRAP.findall(text))
     wraps += sum(
         1
         for a, gap, b in zip(text, text[1:], text[2:], strict=False)
         if gap.isspace() and is_unspaced(a) and is_unspaced(b)
     )
-    return truncated, ascii_marks_in_cjk(text) + wraps
+    return ascii_marks_in_cjk(text) + wraps
 
 
 def _best_variant(variants: list[tuple[int, str]]) -> str:
-    longest = max(len(normal_form(text).split()) for _, text in variants)
-    # min() keeps the first of equals: the variant of the richest source.
-    best = min((text for _, text in variants), key=lambda t: _defects(t, longest))
-    return _tidy(best)
+    """The wording most sources agree on, in its best-formed typography.
+
+    Variants are grouped by normal form: the group with most sources wins, a tie
+    goes to the longer wording (a truncated variant lost text), then to the
+    richest source. Within the group, the variant with the fewest defects wins.
+    """
+    groups: dict[str, list[str]] = {}
+    for _, text in variants:
+        groups.setdefault(normal_form(text), []).append(text)
+    # max() keeps the first of equals: the group of the richest source.
+    wording = max(groups, key=lambda key: (len(groups[key]), len(key.split())))
+    return _tidy(min(groups[wording], key=_defects))
 
 
 def _tidy(text: str) -> str:

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from corpus.api import DB_ENV, Corpus, default_db_path
-from corpus.audit import DocumentAudit
+from corpus.audit import LARGE_CLUSTER, DocumentAudit
 from corpus.errors import CorpusError, SettingsMismatchError, StoreError, UsageError
 from corpus.export import write_jsonl, write_parquet
 from corpus.records import AddResult, SourceInfo
@@ -235,18 +235,25 @@ def _print_source_info(s: SourceInfo) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write the audit as one self-contained page to FILE.",
 )
+@click.option(
+    "--large-cluster",
+    type=click.IntRange(min=2),
+    default=LARGE_CLUSTER,
+    show_default=True,
+    help="Flag documents with this many sources or more.",
+)
 @json_option
 @click.pass_obj
 @handles_errors
-def audit(state: State, as_json: bool, html_file: Path | None) -> None:
+def audit(state: State, as_json: bool, html_file: Path | None, large_cluster: int) -> None:
     """Audit duplicate sources: who copies whom, how close, what each lacks or adds, what readers removed."""
     with state.open() as corpus:
         if html_file is not None:
-            report = write_html(corpus, html_file)
+            report = write_html(corpus, html_file, large_cluster=large_cluster)
             audits = [page.audit for page in report.documents]
             counts = report.counts
         else:
-            audits = corpus.audit()
+            audits = corpus.audit(large_cluster=large_cluster)
             counts = corpus.counts()
     if as_json:
         for a in audits:
@@ -289,6 +296,8 @@ def _print_audit(a: DocumentAudit) -> None:
         + (f"; pairwise similarity {pairs}" if a.pairs else ""),
         markup=False,
     )
+    for flag in a.flags:
+        out.print(Text(f"flag: {flag}", style="bold yellow"))
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("source", "path", "reader", "encoding", "similarity", "attests", "lacks", "adds", "removed"):
         table.add_column(column, overflow="fold", justify="right" if column in ("similarity", "attests") else "left")

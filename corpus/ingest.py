@@ -224,7 +224,7 @@ class Ingestor:
         out: dict[int, tuple[Comparison, Relation]] = {}
         for document_id in sorted(candidates):
             comparison = compare(fingerprint, self._canonical_fingerprint(document_id))
-            relation = decide(comparison)
+            relation = decide(comparison, second_is_union=True)
             if relation is not Relation.UNRELATED:
                 out[document_id] = (comparison, relation)
         return out

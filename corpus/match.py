@@ -35,7 +35,7 @@ RELATED_CONTAINMENT = 0.6
 # A copy: almost no substituted text, few one-sided insertions inside, and the
 # smaller text mostly found in the larger one, of comparable size (an excerpt of a
 # document is not a copy of it).
-COPY_MAX_SUBSTITUTED = 0.02
+COPY_MAX_SUBSTITUTED = 0.025
 COPY_MAX_INSERTED = 0.10
 COPY_MIN_CONTAINMENT = 0.8
 COPY_MIN_SIZE_RATIO = 0.4
@@ -57,7 +57,8 @@ class Comparison:
     containment: float  # share of the smaller text's shingles found in the larger one
     size_ratio: float  # smaller / larger shingle count
     substituted: float = 0.0  # tokens where both texts differ, share of the longer text
-    inserted: float = 0.0  # one-sided insertions inside the text, largest share of either text
+    inserted: float = 0.0  # one-sided insertions inside the first text, share of it
+    inserted_other: float = 0.0  # the same for the second text
 
     @property
     def similarity(self) -> float:
@@ -74,9 +75,9 @@ def compare(a: Fingerprint, b: Fingerprint) -> Comparison:
     shingle_containment = containment(set(small), set(large))
     size_ratio = len(small) / len(large) if large else 0.0
     if shingle_jaccard < RELATED_JACCARD and shingle_containment < RELATED_CONTAINMENT:
-        return Comparison(shingle_jaccard, shingle_containment, size_ratio, 1.0, 1.0)
-    substituted, inserted = differences(a.tokens, b.tokens)
-    return Comparison(shingle_jaccard, shingle_containment, size_ratio, substituted, inserted)
+        return Comparison(shingle_jaccard, shingle_containment, size_ratio, 1.0, 1.0, 1.0)
+    substituted, inserted, inserted_other = differences(a.tokens, b.tokens)
+    return Comparison(shingle_jaccard, shingle_containment, size_ratio, substituted, inserted, inserted_other)
 
 
 def shingle_similarity(a: Fingerprint, b: Fingerprint) -> float:
@@ -86,35 +87,35 @@ def shingle_similarity(a: Fingerprint, b: Fingerprint) -> float:
     return jaccard(set(a.shingles), set(b.shingles))
 
 
-def differences(a: Sequence[str], b: Sequence[str]) -> tuple[float, float]:
-    """(substituted share, largest inner one-sided insertion share) of two token streams.
+def differences(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float]:
+    """(substituted share, inner insertions in ``a``, inner insertions in ``b``) of two token streams.
 
     Equal runs shorter than ``MIN_RUN`` tokens are coincidences inside differing text
     (common words), not evidence of a shared passage, and are not kept as anchors.
-    At the edges, a block only one text has is free (truncation, an extra block);
-    where both texts have a different edge block, only the smaller one counts
-    (a new header against an old licence is boilerplate plus a little text; two
-    different bodies before a shared licence block are different documents).
+    Where both texts differ, the shorter side counts as substituted: a new header
+    against an old licence is a little text plus a block only one has; two
+    different bodies before a shared licence block are different documents. What
+    is left of the longer side is a one-sided insertion, free at the edges
+    (truncation, an extra block) and counted inside the text.
     """
     if not a or not b:
-        return 1.0, 1.0
+        return 1.0, 1.0, 1.0
     blocks = [block for block in matching_blocks(a, b) if block[2] >= MIN_RUN]
     if not blocks:
-        return 1.0, 1.0
+        return 1.0, 1.0, 1.0
     substituted = inserted_a = inserted_b = 0
     i = j = 0
     for k, (bi, bj, size) in enumerate([*blocks, (len(a), len(b), 0)]):
         gap_a, gap_b = bi - i, bj - j
-        edge = k == 0 or k == len(blocks)
-        if edge:
-            substituted += min(gap_a, gap_b)
-        elif gap_a and gap_b:
-            substituted += max(gap_a, gap_b)
-        else:
-            inserted_a += gap_a
-            inserted_b += gap_b
+        # Where both texts differ, the shorter side is substituted and the rest of
+        # the longer side is inserted (a canonical text, the union of several
+        # copies, holds whole paragraphs where one copy has a short line).
+        substituted += min(gap_a, gap_b)
+        if 0 < k < len(blocks):
+            inserted_a += gap_a - min(gap_a, gap_b)
+            inserted_b += gap_b - min(gap_a, gap_b)
         i, j = bi + size, bj + size
-    return substituted / max(len(a), len(b)), max(inserted_a / len(a), inserted_b / len(b))
+    return substituted / max(len(a), len(b)), inserted_a / len(a), inserted_b / len(b)
 
 
 # Regions up to this many token pairs are aligned by difflib directly; larger ones
@@ -199,12 +200,20 @@ def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return chain[::-1]
 
 
-def decide(c: Comparison) -> Relation:
+def decide(c: Comparison, *, second_is_union: bool = False) -> Relation:
+    """The relation of the first text to the second.
+
+    With ``second_is_union`` the second text is a document's canonical text, the
+    union of several sources: that it holds paragraphs the first lacks (a caption,
+    a paragraph one copy dropped) says nothing against a copy; only what the first
+    adds, or words differently, does.
+    """
     if c.jaccard < RELATED_JACCARD and c.containment < RELATED_CONTAINMENT:
         return Relation.UNRELATED
+    inserted = c.inserted if second_is_union else max(c.inserted, c.inserted_other)
     if (
         c.substituted <= COPY_MAX_SUBSTITUTED
-        and c.inserted <= COPY_MAX_INSERTED
+        and inserted <= COPY_MAX_INSERTED
         and c.containment >= COPY_MIN_CONTAINMENT
         and c.size_ratio >= COPY_MIN_SIZE_RATIO
     ):

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus.audit import DocumentAudit, SourceAudit
+from corpus.audit import LARGE_CLUSTER, DocumentAudit, SourceAudit
 from corpus.records import DocumentView, SourceInfo
 from corpus.textdiff import Block, Changed, Segment, Unchanged, diff_paragraphs
 
@@ -73,10 +73,10 @@ class Report:
     failed: tuple[FailedSource, ...]
 
 
-def collect(corpus: Corpus) -> Report:
+def collect(corpus: Corpus, *, large_cluster: int = LARGE_CLUSTER) -> Report:
     """Everything the page shows, read from the corpus once."""
     pages = []
-    for audit in corpus.audit():
+    for audit in corpus.audit(large_cluster=large_cluster):
         view = corpus.document(audit.document_id)
         diffs = []
         for other_id, relation, sim in audit.related:
@@ -96,9 +96,9 @@ def collect(corpus: Corpus) -> Report:
     )
 
 
-def write_html(corpus: Corpus, path: Path) -> Report:
+def write_html(corpus: Corpus, path: Path, *, large_cluster: int = LARGE_CLUSTER) -> Report:
     """Write the audit page of ``corpus`` to ``path``; return what it shows."""
-    report = collect(corpus)
+    report = collect(corpus, large_cluster=large_cluster)
     path.write_text(render(report), encoding="utf-8")
     return report
 
@@ -323,6 +323,7 @@ def _document(page: DocumentPage) -> str:
         f"<span{lang_attr(a.title)}>{_title(a.title)}</span></h2>",
         f'<p class="muted">{len(a.paragraphs)} canonical paragraphs · {len(a.sources)} source(s){_pairs_line(a)}</p>',
     ]
+    out += [f'<p class="flag"><strong>flag:</strong> {esc(flag)}</p>' for flag in a.flags]
     if len(a.sources) > 2:
         out.append(_pair_matrix(a, colors))
     out.append('<div class="sources">')
@@ -557,6 +558,7 @@ main { padding: 8px 28px 40px; max-width: 1500px; }
 code { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.92em;
   overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
+.flag { background: #fff4d6; border-left: 4px solid #d89b00; padding: .4em .8em; }
 h2.section { font-size: 18px; margin: 26px 0 8px; }
 .counts { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
 .count { border: 1px solid var(--line); border-radius: 8px; padding: 10px 16px; min-width: 120px;

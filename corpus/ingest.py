@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus import boilerplate
 from corpus import fingerprint as fp
 from corpus.decode import decode
 from corpus.errors import CorpusError, DecodeError, ReaderError
@@ -134,8 +135,14 @@ class Ingestor:
         return AddResult(file.location, "failed", None, source_id, file.sha256, None, file.encoding, None, error)
 
     def _attach(self, source: ReadSource, retried: int | None) -> AddResult:
-        store, file, fingerprint = self.store, source.file, source.fingerprint
+        store, file = self.store, source.file
+        texts = [*([source.extract.title] if source.extract.title else []), *source.extract.paragraphs]
+        keys = boilerplate.paragraph_keys(texts)
         with store.transaction():
+            common = store.common_paragraphs(keys, boilerplate.COMMON_DOCUMENTS)
+            fingerprint = source.fingerprint
+            if common:  # text many other documents share weighs nothing in the match
+                fingerprint = fp.fingerprint(boilerplate.without_common(texts, common), self.settings)
             matches = self._matches(fingerprint)
             store.put_blob(file.sha256, file.data)
             if retried is not None:
@@ -154,6 +161,7 @@ class Ingestor:
                 id=retried,
             )
             store.add_location(source_id, file.location)
+            store.index_paragraphs(source_id, keys)
             if fingerprint.minhash is not None:
                 store.add_bands(source_id, fp.band_keys(fingerprint.minhash, self.settings))
 
@@ -231,7 +239,10 @@ class Ingestor:
 
     def _canonical_fingerprint(self, document_id: int) -> fp.Fingerprint:
         texts = [text for text, _ in self.store.paragraphs(document_id)]
-        return fp.fingerprint(texts, self.settings)
+        common = self.store.common_paragraphs(
+            boilerplate.paragraph_keys(texts), boilerplate.COMMON_DOCUMENTS, excluding=document_id
+        )
+        return fp.fingerprint(boilerplate.without_common(texts, common), self.settings)
 
     def _merge_if_copy(self, survivor: int, other: int) -> None:
         """Merge ``other`` into ``survivor`` only if their canonical texts are copies."""

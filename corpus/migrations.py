@@ -114,7 +114,19 @@ def m001_initial() -> str:
         """
 
 
-MIGRATIONS: list[Migration] = [m001_initial]
+def m002_paragraph_index() -> str:
+    # Which sources attest which paragraph (by a key of its normal form): how many
+    # documents share a paragraph tells boilerplate from content.
+    return """
+        CREATE TABLE paragraph_index (
+            key INTEGER NOT NULL,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            PRIMARY KEY (key, source_id)
+        ) WITHOUT ROWID;
+        """
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_paragraph_index]
 
 
 def migrate(db: sqlite3.Connection) -> None:

@@ -306,6 +306,27 @@ class Store:
         )
         return {r[0] for r in rows}
 
+    def index_paragraphs(self, source_id: int, keys: Iterable[int]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO paragraph_index (key, source_id) VALUES (?, ?)", [(k, source_id) for k in keys]
+        )
+
+    def common_paragraphs(self, keys: Iterable[int], min_documents: int, *, excluding: int | None = None) -> set[int]:
+        """The keys attested by sources of at least ``min_documents`` documents (other than ``excluding``)."""
+        wanted = list(keys)
+        common: set[int] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"""SELECT i.key FROM paragraph_index i JOIN provenance p ON p.source_id = i.source_id
+                    WHERE i.key IN ({marks}) AND p.document_id != ?
+                    GROUP BY i.key HAVING count(DISTINCT p.document_id) >= ?""",
+                [*chunk, -1 if excluding is None else excluding, min_documents],
+            )
+            common.update(r[0] for r in rows)
+        return common
+
     # -- documents -----------------------------------------------------------------
     def create_document(self) -> int:
         stamp = now()

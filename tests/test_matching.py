@@ -113,3 +113,23 @@ def test_large_clusters_are_flagged_in_the_audit(tmp_path: Path) -> None:
         assert corpus.audit()[0].flags == ()
         (entry,) = audit(corpus.store, large_cluster=2)
         assert entry.flags and "2 sources" in entry.flags[0]
+
+
+def test_a_block_many_documents_share_weighs_nothing(shared_data: Path, tmp_path: Path) -> None:
+    # Six different chapters of Alice, each followed by the same long Project Gutenberg
+    # licence block: once the corpus has seen the licence in several documents, it no
+    # longer links a new chapter to the others.
+    text = (shared_data / "gutenberg" / "alice-11" / "11-0.txt").read_text(encoding="utf-8-sig")
+    licence = text[text.index("*** END OF"):]
+    chapters = text.split("CHAPTER ")[2:8]
+    files = []
+    for n, chapter in enumerate(chapters):
+        path = tmp_path / f"chapter{n}.txt"
+        path.write_text(chapter[:2500] + "\n\n" + licence, encoding="utf-8")
+        files.append(path)
+    with Corpus.open(tmp_path / "c.db") as corpus:
+        results = corpus.add(files)
+        assert all(r.status in ("new", "version") for r in results)
+        assert len({r.document_id for r in results}) == len(files)
+        late = results[-1]
+        assert late.status == "new" and not corpus.document(late.document_id or 0).related

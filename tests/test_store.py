@@ -34,7 +34,10 @@ def test_store_is_wal_with_numbered_migrations(tmp_path: Path) -> None:
     Corpus.open(db).close()
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT version, name FROM _migrations").fetchall() == [(1, "m001_initial")]
+    assert con.execute("SELECT version, name FROM _migrations").fetchall() == [
+        (1, "m001_initial"),
+        (2, "m002_paragraph_index"),
+    ]
 
 
 def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path, cli: CliRunner) -> None:

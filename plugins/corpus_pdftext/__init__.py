@@ -11,6 +11,10 @@ rejoins the lines (``_paragraphs``). Headings stay paragraphs of their own.
 It reads the text, not the PDF bytes: a source whose bytes are a PDF is for a
 reader of binary PDFs. It registers through the ``corpus`` entry-point group
 like any third-party plugin, and uses only the public API of :mod:`corpus`.
+
+The line-level pieces of the clean-up (rejoining a wrap, telling a sentence
+end, a heading or a page number) are exported: the reader of PDF files
+(``corpus_pdf``) meets the same printed lines, with their coordinates besides.
 """
 
 from __future__ import annotations
@@ -20,11 +24,21 @@ from itertools import pairwise
 
 from corpus import Extract, Reader, Removed, SourceFile, hookimpl
 from corpus_pdftext._layout import Layout, ends_sentence, hard_wrapped, measure
-from corpus_pdftext._lines import Line, indent, split_lines
+from corpus_pdftext._lines import Line, display_width, indent, is_cjk, join, split_lines, tidy
 from corpus_pdftext._pages import is_page_number, strip_furniture
-from corpus_pdftext._paragraphs import blocks, is_title, paragraphs, text_of
+from corpus_pdftext._paragraphs import blocks, is_heading, is_title, paragraphs, text_of
 
-__all__ = ["PdfTextReader", "corpus_register_readers"]
+__all__ = [
+    "PdfTextReader",
+    "corpus_register_readers",
+    "display_width",
+    "ends_sentence",
+    "is_cjk",
+    "is_heading",
+    "is_page_number",
+    "join",
+    "tidy",
+]
 
 # Hard wraps alone say "wrapped text", which the plain-text reader also reads;
 # the signs of a printed page (form feeds, page numbers, a blank line after

@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datasets import Dataset, all_datasets  # noqa: E402
+from datasets import Dataset, all_datasets
 
-from corpus import Corpus  # noqa: E402
+from corpus import Corpus
 
 BENCH_PYTHON = Path(__file__).resolve().parent / ".venv-others" / "bin" / "python"
 
@@ -59,7 +59,9 @@ def run_ours(dataset: Dataset) -> dict[str, object]:
                 if r.source_id is not None and r.status != "failed":
                     row = corpus.source(r.source_id)
                     if row.extract is not None:
-                        texts[r.path] = "\n".join(([row.extract.title] if row.extract.title else []) + list(row.extract.paragraphs))
+                        texts[r.path] = "\n".join(
+                            ([row.extract.title] if row.extract.title else []) + list(row.extract.paragraphs)
+                        )
             related = {
                 frozenset((d.document_id, rel.document_id))
                 for d in corpus.documents()
@@ -76,9 +78,18 @@ def run_ours(dataset: Dataset) -> dict[str, object]:
         and frozenset(int(doc_of[str(x)][3:]) for x in (a, b) if doc_of[str(x)].startswith("doc")) in related
     )
     return {
-        "precision": precision, "recall": recall, "tp": tp, "predicted_pairs": pred, "true_pairs": true,
-        "failed": sum(1 for r in results if r.status == "failed"), "files": len(results), "seconds": seconds,
-        "versions_linked": linked, "version_pairs": len(dataset.version_pairs), "texts": texts, "truth": truth,
+        "precision": precision,
+        "recall": recall,
+        "tp": tp,
+        "predicted_pairs": pred,
+        "true_pairs": true,
+        "failed": sum(1 for r in results if r.status == "failed"),
+        "files": len(results),
+        "seconds": seconds,
+        "versions_linked": linked,
+        "version_pairs": len(dataset.version_pairs),
+        "texts": texts,
+        "truth": truth,
     }
 
 
@@ -90,7 +101,10 @@ def run_others(texts: dict[str, str], truth: dict[str, str]) -> dict[str, dict[s
     payload = json.dumps([{"id": i, "text": texts[p]} for i, p in enumerate(paths)], ensure_ascii=False)
     proc = subprocess.run(
         [str(BENCH_PYTHON), str(Path(__file__).resolve().parent / "others.py")],
-        input=payload, capture_output=True, text=True, check=True,
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     out: dict[str, dict[str, object]] = {}
     for tool, clusters in json.loads(proc.stdout).items():
@@ -130,7 +144,10 @@ def main() -> None:
         ours = run_ours(dataset)
         rows.append((dataset.name, "corpus", ours))
         if dataset.version_pairs:
-            notes.append(f"- {dataset.name}: {ours['versions_linked']} of {ours['version_pairs']} version pairs linked as versions")
+            notes.append(
+                f"- {dataset.name}: {ours['versions_linked']} of {ours['version_pairs']} version pairs "
+                "linked as versions"
+            )
         if args.others:
             for tool, r in run_others(ours["texts"], ours["truth"]).items():  # type: ignore[arg-type]
                 rows.append((dataset.name, tool, r))

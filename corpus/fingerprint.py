@@ -12,11 +12,14 @@ import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 
-import datasketch
-from datasketch import LeanMinHash, MinHash
+from typing import TYPE_CHECKING
 
 from corpus import normalise
 from corpus.shingle import shingles
+
+if TYPE_CHECKING:
+    # datasketch pulls in scipy (half a second): imported only where a signature is made.
+    from datasketch import LeanMinHash
 
 
 @dataclass(frozen=True)
@@ -61,31 +64,37 @@ class Fingerprint:
     tokens: tuple[str, ...]  # the normalised token stream, for alignment
     shingles: frozenset[str]
     exact_key: str
-    minhash: LeanMinHash | None  # None for a short text
-
-    @property
-    def is_short(self) -> bool:
-        return self.minhash is None
+    is_short: bool  # too few shingles for MinHash: matched exactly on the normal form
+    minhash: LeanMinHash | None = None  # only when asked for, never for a short text
 
 
-def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings) -> Fingerprint:
-    """Fingerprint a text given as paragraphs (title included when it is content)."""
+def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings, *, signature: bool = False) -> Fingerprint:
+    """Fingerprint a text given as paragraphs (title included when it is content).
+
+    ``signature`` also computes the MinHash, which only the index needs; comparing
+    two texts uses the real shingles.
+    """
     toks: list[str] = []
     for paragraph in paragraphs:
         toks.extend(normalise.tokens(paragraph))
     shingle_set = frozenset(shingles(toks, settings.shingle_size))
     exact_key = hashlib.sha256(" ".join(toks).encode("utf-8")).hexdigest()
+    short = len(shingle_set) < settings.min_shingles
     minhash: LeanMinHash | None = None
-    if len(shingle_set) >= settings.min_shingles:
+    if signature and not short:
+        from datasketch import LeanMinHash, MinHash
+
         m = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme)
         m.update_batch([s.encode("utf-8") for s in shingle_set])
         minhash = LeanMinHash(m)
-    return Fingerprint(tuple(toks), shingle_set, exact_key, minhash)
+    return Fingerprint(tuple(toks), shingle_set, exact_key, short, minhash)
 
 
-def fingerprint_source(title: str | None, paragraphs: Sequence[str], settings: FingerprintSettings) -> Fingerprint:
+def fingerprint_source(
+    title: str | None, paragraphs: Sequence[str], settings: FingerprintSettings, *, signature: bool = False
+) -> Fingerprint:
     """A source's fingerprint covers its title too, as the canonical text does."""
-    return fingerprint(([title] if title else []) + list(paragraphs), settings)
+    return fingerprint(([title] if title else []) + list(paragraphs), settings, signature=signature)
 
 
 def band_keys(minhash: LeanMinHash, settings: FingerprintSettings) -> list[int]:
@@ -109,7 +118,6 @@ def serialise(minhash: LeanMinHash) -> bytes:
 
 
 def deserialise(data: bytes) -> LeanMinHash:
+    from datasketch import LeanMinHash
+
     return LeanMinHash.deserialize(data)
-
-
-DATASKETCH_VERSION = datasketch.__version__

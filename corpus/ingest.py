@@ -70,7 +70,7 @@ def read(file: SourceFile, host: PluginHost, settings: fp.FingerprintSettings) -
         raise ReaderError(f"reader {reader.name!r} returned {type(extract).__name__}, not corpus.Extract")
     if not any(p.strip() for p in extract.paragraphs):
         raise ReaderError(f"reader {reader.name!r} found no text in {file.location}")
-    return ReadSource(file, reader, extract, fp.fingerprint_source(extract.title, extract.paragraphs, settings))
+    return ReadSource(file, reader, extract, fp.fingerprint_source(extract.title, extract.paragraphs, settings, signature=True))
 
 
 class Ingestor:
@@ -142,7 +142,7 @@ class Ingestor:
             common = store.common_paragraphs(keys, boilerplate.COMMON_DOCUMENTS)
             fingerprint = source.fingerprint
             if common:  # text many other documents share weighs nothing in the match
-                fingerprint = fp.fingerprint(boilerplate.without_common(texts, common), self.settings)
+                fingerprint = fp.fingerprint(boilerplate.without_common(texts, common), self.settings, signature=True)
             matches = self._matches(fingerprint)
             store.put_blob(file.sha256, file.data)
             if retried is not None:

@@ -11,7 +11,6 @@ import hashlib
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-
 from typing import TYPE_CHECKING
 
 from corpus import normalise

@@ -70,7 +70,8 @@ def read(file: SourceFile, host: PluginHost, settings: fp.FingerprintSettings) -
         raise ReaderError(f"reader {reader.name!r} returned {type(extract).__name__}, not corpus.Extract")
     if not any(p.strip() for p in extract.paragraphs):
         raise ReaderError(f"reader {reader.name!r} found no text in {file.location}")
-    return ReadSource(file, reader, extract, fp.fingerprint_source(extract.title, extract.paragraphs, settings, signature=True))
+    fingerprint = fp.fingerprint_source(extract.title, extract.paragraphs, settings, signature=True)
+    return ReadSource(file, reader, extract, fingerprint)
 
 
 class Ingestor:

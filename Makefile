@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test lint typecheck clean bench-env
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,17 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+
+# The other dedup tools that benchmarks/matching.py --others compares with, in their own
+# environment (not project dependencies): pinned so the comparison can be repeated.
+BENCH_VENV := benchmarks/.venv-others
+BENCH_TOOLS := 'datatrove[io,processing]==0.10.1' spacy==3.8.18 jieba==0.42.1 'xxhash<4' \
+	text-dedup==0.4.0 datasketch==2.0.0 rensa==0.5.0
+
+$(BENCH_VENV)/.installed: Makefile
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet $(BENCH_TOOLS)
+	touch $@
+
+bench-env: $(BENCH_VENV)/.installed

@@ -19,6 +19,19 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 WEB_SEED = SEEDS / "000_c0c16b73368775be.txt"
 PDF_SEED = SEEDS / "003_dba224dbe8b168d4.txt"
 TITLE = "中共中央关于加强和改进党的群团工作的意见"
+# The seed's closing paragraph and dateline: only the web copy has them.
+CLOSING = "各省、自治区、直辖市党委"
+DATELINE = "（新华社北京7月9日电）"
+# Lines the web page reader cuts as site chrome: menu, breadcrumb, previous/next, footer.
+REMOVED_CHROME = (
+    "通知公告",
+    "当前位置: 首页 > 通知公告 > 正文",
+    "上一条:",
+    "下一条:",
+    "版权所有:青岛大学工会妇委会",
+    "宁夏路308号",
+    "85953372",
+)
 
 
 @dataclass

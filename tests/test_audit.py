@@ -7,22 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PDF_SEED, WEB_SEED, CliRunner, run_corpus
+from conftest import CLOSING, DATELINE, PDF_SEED, REMOVED_CHROME, WEB_SEED, CliRunner, run_corpus
 
 from corpus.api import Corpus
-
-CLOSING = "各省、自治区、直辖市党委"
-DATELINE = "（新华社北京7月9日电）"
-# Lines the web page reader cut as site chrome: menu, breadcrumb, byline, previous/next, footer.
-WEB_CHROME = (
-    "通知公告",
-    "当前位置: 首页 > 通知公告 > 正文",
-    "上一条:",
-    "下一条:",
-    "版权所有:青岛大学工会妇委会",
-    "宁夏路308号",
-    "85953372",
-)
 
 
 def audit_text(cli: CliRunner, db: Path) -> str:
@@ -88,7 +75,7 @@ def test_terminal_audit_lists_the_removed_chrome(
     text = seed_audit[0]
     block = text.split(f"#{web}: the reader removed 9 lines:")[1]
     removed = block.split("\n\n")[0]
-    for chrome in WEB_CHROME:
+    for chrome in REMOVED_CHROME:
         assert chrome in removed, chrome
     for kind in ("menu", "breadcrumb", "navigation", "footer"):
         assert re.search(rf"^\s+{kind}\s", removed, re.MULTILINE), kind

@@ -17,21 +17,11 @@ from typing import Any
 
 import pytest
 from browser import Chromium, decode_png, find_chromium
-from conftest import PDF_SEED, SEEDS, TITLE, WEB_SEED, run_corpus
+from conftest import CLOSING, DATELINE, PDF_SEED, REMOVED_CHROME, SEEDS, TITLE, WEB_SEED, run_corpus
 
 from corpus.api import Corpus
 from corpus.textdiff import Changed, Unchanged, diff_paragraphs, diff_text, tokens
 
-CLOSING = "各省、自治区、直辖市党委"
-DATELINE = "（新华社北京7月9日电）"
-WEB_CHROME = (
-    "通知公告",
-    "当前位置: 首页 > 通知公告 > 正文",
-    "上一条:",
-    "下一条:",
-    "版权所有:青岛大学工会妇委会",
-    "宁夏路308号",
-)
 README_SHOT = Path(__file__).resolve().parents[1] / "docs" / "audit.png"
 README_SHOT_HEIGHT = 1500
 
@@ -201,7 +191,7 @@ def test_pdf_copy_lacks_the_closing_paragraph_and_the_dateline(
 def test_removed_chrome_is_struck_through(shown_seed_page: Chromium, seed_ids: dict[str, Any]) -> None:
     web = card(shown_seed_page, seed_ids["web"])
     removed = " | ".join(web["removed"])
-    for chrome in WEB_CHROME:
+    for chrome in REMOVED_CHROME:
         assert chrome in removed, chrome
     assert len(web["removed"]) == 9 and web["struck"] and web["visible"]
     assert "Removed by the reader: 9 line(s)".upper() in web["text"].upper()

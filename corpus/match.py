@@ -161,9 +161,7 @@ def _match_region(
     _match_region(a, b, i, a1, j, b1, out)
 
 
-def _anchor_chain(
-    a: Sequence[str], b: Sequence[str], a0: int, a1: int, b0: int, b1: int
-) -> list[tuple[int, int]]:
+def _anchor_chain(a: Sequence[str], b: Sequence[str], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int]]:
     """Grams unique in both regions, longest chain increasing in both (patience sorting)."""
 
     def unique(seq: Sequence[str], lo: int, hi: int) -> dict[tuple[str, ...], int]:

@@ -71,13 +71,14 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 # Markup that opens an HTML document: at the start (after BOM, whitespace and
-# comments), or anywhere in the first KB of a file that is not Markdown (junk or a
-# server banner before <html> is common in saved pages).
+# comments), or anywhere in the first KB of a file that is not in a text markup
+# language (junk or a server banner before <html> is common in saved pages).
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>/]")
-_XML_DECLARATION = re.compile(rb"<\?xml[\s?]")
+_XML_DECLARATION = re.compile(rb"<\?xml[\s?][^>]*>")
 _XHTML_ROOT = re.compile(rb"<(?:!doctype\s+html|html)[\s>/]")
-_SVG_ROOT = re.compile(rb"<svg[\s>]")
-_LEADING_NOISE = re.compile(rb"(?:\s+|<!--.*?-->)+", re.DOTALL)
+_SVG_ROOT = re.compile(rb"<(?:!doctype\s+svg|svg)[\s>/]")
+# Whitespace, comments and processing instructions before the first element.
+_LEADING_NOISE = re.compile(rb"(?:\s+|<!--.*?-->|<\?.*?\?>)+", re.DOTALL)
 # Tags that only HTML uses; many of them in the first KB make a page even when the
 # file starts with a fragment (a saved <div>, a template, junk before <html>).
 _HTML_TAG = re.compile(
@@ -89,20 +90,21 @@ _DENSE_WINDOW = 2048
 _MARKER_WINDOW = 1024
 
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
+# Text markup languages that may embed raw HTML without being HTML pages.
+_LIGHT_MARKUP_SUFFIXES = _MARKDOWN_SUFFIXES | {".rst", ".adoc", ".asciidoc", ".org", ".textile"}
 _SUFFIX_HINTS = {
     ".html": "text/html",
     ".htm": "text/html",
     ".xhtml": "text/html",
     ".xml": "application/xml",
-    ".json": "application/json",
     ".csv": "text/csv",
     **dict.fromkeys(_MARKDOWN_SUFFIXES, "text/markdown"),
 }
 
 # Control bytes that plain text does not contain: everything below 0x20 except
-# tab, line feed, vertical tab, form feed, carriage return, ESC (terminal colours)
-# and SUB (the old DOS end-of-file mark).
-_TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1a\x1b")
+# tab, line feed, vertical tab, form feed, carriage return, the shift-out/shift-in
+# and ESC of ISO-2022 (and terminal colours), and SUB (the old DOS end-of-file mark).
+_TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x0e\x0f\x1a\x1b")
 _BINARY_CONTROLS = bytes(b for b in range(0x20) if b not in _TEXT_CONTROLS) + b"\x7f"
 _MAX_CONTROL_SHARE = 0.01
 
@@ -137,7 +139,7 @@ def _zip_kind(head: bytes) -> str:
     return "application/zip"
 
 
-def wide_unicode(data: bytes) -> str | None:
+def wide_unicode(data: bytes, *, complete: bool = True) -> str | None:
     """UTF-16 or UTF-32 without a BOM, recognised by where its NUL bytes fall.
 
     Text in these encodings is full of NUL bytes (the high bytes of Latin, digits,
@@ -145,7 +147,8 @@ def wide_unicode(data: bytes) -> str | None:
     columns: every other byte (UTF-16) or three bytes in four (UTF-32). Binary
     files have NULs too, scattered. Returns the Python codec name
     (``utf-16-le``...) or None. CJK text in UTF-16 has almost no NULs and is not
-    found here; ``decode`` scores it as a candidate instead.
+    found here; ``decode`` scores it as a candidate instead. ``complete=False``
+    when ``data`` is only the head of a file, which may end inside a character.
     """
     head = data[:HEAD_BYTES]
     if len(head) < 4 or b"\x00" not in head:
@@ -153,23 +156,23 @@ def wide_unicode(data: bytes) -> str | None:
     if len(data) % 4 == 0:
         columns = [head[i::4] for i in range(4)]
         nuls = [column.count(0) / len(column) for column in columns]
-        if nuls[3] == 1.0 and nuls[2] > 0.9 and nuls[0] < 0.5 and _decodes(data, "utf-32-le"):
+        if nuls[3] == 1.0 and nuls[2] > 0.9 and nuls[0] < 0.5 and _decodes(data, "utf-32-le", complete):
             return "utf-32-le"
-        if nuls[0] == 1.0 and nuls[1] > 0.9 and nuls[3] < 0.5 and _decodes(data, "utf-32-be"):
+        if nuls[0] == 1.0 and nuls[1] > 0.9 and nuls[3] < 0.5 and _decodes(data, "utf-32-be", complete):
             return "utf-32-be"
     if len(data) % 2 == 0:
         even, odd = head[0::2], head[1::2]
         even_nuls, odd_nuls = even.count(0) / len(even), odd.count(0) / len(odd)
-        if odd_nuls > 0.2 and even_nuls < 0.02 and _decodes(data, "utf-16-le"):
+        if odd_nuls > 0.2 and even_nuls < 0.02 and _decodes(data, "utf-16-le", complete):
             return "utf-16-le"
-        if even_nuls > 0.2 and odd_nuls < 0.02 and _decodes(data, "utf-16-be"):
+        if even_nuls > 0.2 and odd_nuls < 0.02 and _decodes(data, "utf-16-be", complete):
             return "utf-16-be"
     return None
 
 
-def _decodes(data: bytes, encoding: str) -> bool:
+def _decodes(data: bytes, encoding: str, complete: bool) -> bool:
     try:
-        data.decode(encoding)
+        codecs.getincrementaldecoder(encoding)(errors="strict").decode(data, final=complete)
     except UnicodeDecodeError:
         return False
     return True
@@ -192,7 +195,7 @@ def sniff_media_type(data: bytes, path: Path) -> str:
     if view is None:
         return "application/octet-stream"
     suffix = path.suffix.lower()
-    markup = _markup_media_type(view, not_markdown=suffix not in _MARKDOWN_SUFFIXES)
+    markup = _markup_media_type(view, html_anywhere=suffix not in _LIGHT_MARKUP_SUFFIXES)
     if markup is not None:
         return markup
     return _SUFFIX_HINTS.get(suffix, "text/plain")
@@ -211,16 +214,33 @@ def _ascii_view(head: bytes) -> bytes | None:
         if head.startswith(bom):
             return _transcode(head[len(bom) :], encoding)
     head = head.lstrip(b"\x00")
-    wide = wide_unicode(head[: len(head) - len(head) % 4])
+    wide = wide_unicode(head[: len(head) - len(head) % 4], complete=False)
     if wide is not None:
         return _transcode(head, wide)
     body = head.rstrip(b"\x00")
     if not body:
         return None
+    if b"\x00" in body:
+        return _few_nuls_wide_view(body)
     controls = len(body) - len(body.translate(None, _BINARY_CONTROLS))
-    if b"\x00" in body or controls > _MAX_CONTROL_SHARE * len(body) + 1:
-        return None
-    return body
+    return None if controls > _MAX_CONTROL_SHARE * len(body) + 1 else body
+
+
+def _few_nuls_wide_view(head: bytes) -> bytes | None:
+    """UTF-16 whose NULs are too few for :func:`wide_unicode` (CJK has almost none).
+
+    Binary data read as UTF-16 breaks on unpaired surrogates or turns into control
+    characters within a few dozen bytes; text reads as letters.
+    """
+    for encoding in ("utf-16-le", "utf-16-be"):
+        view = _transcode(head[: len(head) - len(head) % 2], encoding)
+        if view is None:
+            continue
+        text = view.decode("utf-8")
+        letters = sum(1 for char in text if char.isalpha())
+        if all(char.isprintable() or char.isspace() for char in text) and letters >= 0.5 * len(text):
+            return view
+    return None
 
 
 def _transcode(head: bytes, encoding: str) -> bytes | None:
@@ -232,23 +252,28 @@ def _transcode(head: bytes, encoding: str) -> bytes | None:
     return text.encode("utf-8")
 
 
-def _markup_media_type(view: bytes, *, not_markdown: bool) -> str | None:
+def _markup_media_type(view: bytes, *, html_anywhere: bool) -> str | None:
+    """HTML or XML by the markup the text opens with, None for other text.
+
+    An XML document is XHTML (HTML for the readers) or SVG when its root element
+    says so, whatever its declaration; its content (an RSS item quoting HTML)
+    does not count.
+    """
     start = view[3:] if view.startswith(b"\xef\xbb\xbf") else view
-    noise = _LEADING_NOISE.match(start)
-    start = start[noise.end() :] if noise else start
-    lowered = start[:_DENSE_WINDOW].lower()
-    if _XML_DECLARATION.match(lowered):
-        whole = start.lower()
-        if _XHTML_ROOT.search(whole):
+    start = start[:_DENSE_WINDOW].lower()
+    declaration = _XML_DECLARATION.match(start.lstrip())
+    root = _after_noise(start)
+    if declaration is not None:
+        if _XHTML_ROOT.match(root):
             return "text/html"
-        if _SVG_ROOT.search(whole):
-            return "image/svg+xml"
-        return "application/xml"
-    if _HTML_START.match(lowered):
+        return "image/svg+xml" if _SVG_ROOT.match(root) else "application/xml"
+    if _HTML_START.match(root):
         return "text/html"
-    if not_markdown and (
-        _HTML_START.search(lowered, 0, _MARKER_WINDOW)
-        or len(_HTML_TAG.findall(lowered)) >= _DENSE_TAGS
-    ):
+    if html_anywhere and (_HTML_START.search(start, 0, _MARKER_WINDOW) or len(_HTML_TAG.findall(start)) >= _DENSE_TAGS):
         return "text/html"
     return None
+
+
+def _after_noise(text: bytes) -> bytes:
+    noise = _LEADING_NOISE.match(text)
+    return text[noise.end() :] if noise else text

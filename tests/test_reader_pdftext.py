@@ -68,9 +68,7 @@ def test_seed_title_is_the_centred_first_line(seed: Extract) -> None:
 
 def test_seed_wrapped_lines_are_rejoined_into_paragraphs(seed: Extract) -> None:
     assert len(seed.paragraphs) == 60
-    assert seed.paragraphs[0].startswith(
-        "群团事业是党的事业的重要组成部分，党的群团工作是党治国理政"
-    )
+    assert seed.paragraphs[0].startswith("群团事业是党的事业的重要组成部分，党的群团工作是党治国理政")
     assert "党的群团工作是党治国理政的一项经常性" in seed.paragraphs[0]
     assert all("\n" not in p and not p.startswith(" ") for p in seed.paragraphs)
     # Rejoined CJK lines get no space between them.
@@ -168,6 +166,53 @@ def test_latin_hyphenation_is_undone(reader: Reader) -> None:
     path = shared("pdf-text-layer/extracted/en__dmca-copyright-office-summary.pdfminer.txt")
     extract = reader.read(source_of(path))
     joined = "\n".join(extract.paragraphs)
-    assert (
-        "adequate legal protection and effective legal remedies against the circumvention" in joined
-    )
+    assert "adequate legal protection and effective legal remedies against the circumvention" in joined
+
+
+# Web pages printed to PDF by a browser (zh-web-vs-pdf, see its derived.csv):
+# the date and the page's title on top of every page, its address and "n/m" at
+# the bottom, in whatever order each extractor gives a page's edge lines.
+PRINTED = [
+    ("D02-kepu-xinhua-changsanjiao", "web.original.html", 6),
+    ("D03-people-guoxinban-henan", "web.as-served.gb18030.html", 5),
+    ("D04-caijing-cpi-2024-04", "web.original.html", 10),
+    ("D05-chinacomcn-huhehaote-childcare", "web.original.html", 6),
+    ("D08-xinhuanet-wuhan", "web.original.html", 5),
+]
+
+
+@pytest.mark.parametrize("extractor", ["pdftotext", "pdftotext-layout", "pymupdf"])
+@pytest.mark.parametrize(("folder", "page", "pages"), PRINTED)
+def test_browser_stamps_are_cut_and_name_the_printed_page(
+    reader: Reader, folder: str, page: str, pages: int, extractor: str
+) -> None:
+    path = shared(f"zh-web-vs-pdf/{folder}/web.browser-print.{extractor}.txt")
+    text = path.read_text(encoding="utf-8")
+    printed = corpus_pdftext.depaginate(text)
+    assert printed.url is not None and printed.url.endswith(f"{folder}/{page}")
+    kept = "\n".join(line.text for line in printed.lines)
+    assert "file://" not in kept
+    assert not re.search(r"\b\d{1,2}/\d{1,2}/\d\d, \d{1,2}:\d\d [AP]M", kept)
+    assert not re.search(rf"^\s*\d{{1,2}}/{pages}\s*$", kept, re.MULTILINE)
+    # A printed web page is the web page text reader's; this one claims it
+    # only weakly, for when that reader is disabled.
+    assert 0.0 < (reader.sniff(source_of(path)) or 0.0) < (registered(corpus_webtext).sniff(source_of(path)) or 0.0)
+
+
+def test_running_header_is_found_wherever_the_extractor_put_it(reader: Reader) -> None:
+    # pdftotext puts the browser's title header first on some pages, second or
+    # third on others (after the print date, after the article's headline).
+    path = shared("zh-web-vs-pdf/D04-caijing-cpi-2024-04/web.browser-print.pdftotext.txt")
+    extract = reader.read(source_of(path))
+    header = "年 月全国CPI同比上涨0.3% 食品价格下降2.7%_数据_宏观频道首页_财经网 - CAIJING.COM.CN"
+    assert sum(r.text.strip() == header for r in extract.removed) == 10
+    assert header not in extract.paragraphs
+
+
+def test_digits_an_extractor_set_on_a_line_of_their_own_go_back(reader: Reader) -> None:
+    # The digits of a Chromium-printed headline fall back to another font, on
+    # another baseline: pdftotext -layout sets them under the line they left.
+    path = shared("zh-web-vs-pdf/D04-caijing-cpi-2024-04/web.browser-print.pdftotext-layout.txt")
+    lines = [line.text.strip() for line in corpus_pdftext.depaginate(path.read_text(encoding="utf-8")).lines]
+    assert "2024年4月份居民消费价格同比上涨0.3%" in lines
+    assert "年 月份居民消费价格同比上涨0.3%" not in lines

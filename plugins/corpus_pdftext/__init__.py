@@ -12,9 +12,17 @@ It reads the text, not the PDF bytes: a source whose bytes are a PDF is for a
 reader of binary PDFs. It registers through the ``corpus`` entry-point group
 like any third-party plugin, and uses only the public API of :mod:`corpus`.
 
+A web page printed to PDF is text too, but of another kind: the whole page,
+menus and teasers and footer, with a browser's stamps on every page. Its
+furniture says so (the page's address beside ``n/m`` or a print date), and this
+reader then leaves it to the reader of web page text (``corpus_webtext``),
+claiming it only weakly in case that reader is disabled.
+
 The line-level pieces of the clean-up (rejoining a wrap, telling a sentence
 end, a heading or a page number) are exported: the reader of PDF files
-(``corpus_pdf``) meets the same printed lines, with their coordinates besides.
+(``corpus_pdf``) meets the same printed lines, with their coordinates besides,
+and the reader of web page text meets paginated pages (``depaginate``,
+``rejoin``).
 """
 
 from __future__ import annotations
@@ -22,22 +30,40 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
-from corpus import Extract, Reader, Removed, SourceFile, hookimpl
+from corpus import Extract, Reader, SourceFile, hookimpl
 from corpus_pdftext._layout import Layout, ends_sentence, hard_wrapped, measure
 from corpus_pdftext._lines import Line, display_width, indent, is_cjk, join, split_lines, tidy
-from corpus_pdftext._pages import is_page_number, strip_furniture
-from corpus_pdftext._paragraphs import blocks, is_heading, is_title, paragraphs, text_of
+from corpus_pdftext._pages import (
+    Depaginated,
+    cells,
+    depaginate,
+    is_page_number,
+    is_print_stamp,
+    is_url,
+    strip_furniture,
+    without_print_stamp,
+)
+from corpus_pdftext._paragraphs import blocks, is_heading, is_title, paragraphs, rejoin, text_of
 
 __all__ = [
+    "Depaginated",
+    "Line",
     "PdfTextReader",
+    "cells",
     "corpus_register_readers",
+    "depaginate",
     "display_width",
     "ends_sentence",
     "is_cjk",
     "is_heading",
     "is_page_number",
+    "is_print_stamp",
+    "is_url",
     "join",
+    "rejoin",
+    "text_of",
     "tidy",
+    "without_print_stamp",
 ]
 
 # Hard wraps alone say "wrapped text", which the plain-text reader also reads;
@@ -47,6 +73,8 @@ _WRAP_CONFIDENCE = 0.3
 _SIGN_CONFIDENCE = 0.15
 _MAX_CONFIDENCE = 0.8
 _PLAIN_CONFIDENCE = 0.05
+# Above the plain-text reader, below the reader of web page text.
+_WEB_PAGE_CONFIDENCE = 0.25
 _SNIFF_LINES = 400
 
 
@@ -60,6 +88,8 @@ class PdfTextReader:
     def sniff(self, source: SourceFile) -> float | None:
         if source.text is None or source.media_type in ("text/html", "application/xhtml+xml"):
             return None
+        if depaginate(source.text).url is not None:
+            return _WEB_PAGE_CONFIDENCE  # a printed web page: see the module docstring
         lines = split_lines(source.text)[:_SNIFF_LINES]
         kept, removed = strip_furniture(lines)
         layout = measure(kept)
@@ -79,14 +109,10 @@ class PdfTextReader:
         return min(_MAX_CONFIDENCE, _WRAP_CONFIDENCE + _SIGN_CONFIDENCE * sum(signs))
 
     def read(self, source: SourceFile) -> Extract:
-        text = source.text or ""
-        lines = split_lines(text)
-        kept, removed = strip_furniture(lines)
-        removed += [Removed("\f", "page-break", i, i + 1) for i, ch in enumerate(text) if ch == "\f"]
-        layout = measure(kept)
-        title, body = _paragraphs(kept, layout)
-        removed.sort(key=lambda r: r.start or 0)
-        return Extract(paragraphs=body, title=title, removed=removed)
+        printed = depaginate(source.text or "")
+        layout = measure(printed.lines)
+        title, body = _paragraphs(printed.lines, layout)
+        return Extract(paragraphs=body, title=title, removed=printed.removed)
 
 
 def _indents_open_paragraphs(lines: Sequence[Line], layout: Layout) -> bool:

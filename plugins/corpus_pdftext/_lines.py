@@ -117,3 +117,43 @@ def join(left: str, right: str) -> str:
 def tidy(text: str) -> str:
     """One line's text without its indent and with justification spaces collapsed."""
     return re.sub(r"[ \t\xa0]{2,}", " ", text.strip())
+
+
+# Digits set in another font than the CJK text around them (a browser falls back
+# to a Latin font for them) may sit on another baseline, and an extractor then
+# gives them a line of their own under the line they belong to:
+# "年 月份居民消费价格" over "2024 4". They belong in the holes they left, each
+# in front of the unit it counts (年, 月, 日, 万, 元...).
+_DIGIT_LINE = re.compile(r"^[ \t\xa0]*\d+(?:[ \t\xa0]+\d+)*[ \t\xa0]*$")
+_UNITS = "年月日号时点分秒万亿元岁天周届次个名位条章节页多"
+_HOLE = re.compile(rf"(?<=[\u4e00-\u9fff\uff00-\uffef]) (?=[{_UNITS}])")
+
+
+def _filled(text: str, groups: list[str]) -> str | None:
+    """``text`` with ``groups`` put into its holes, or ``None`` when they do not fit one to one."""
+    body = text.lstrip()
+    holes = [m.start() for m in _HOLE.finditer(body)]
+    leading = body[:1] in _UNITS
+    if leading and len(holes) + 1 == len(groups):
+        body = groups[0] + body
+        holes = [h + len(groups[0]) for h in holes]
+        groups = groups[1:]
+    elif len(holes) != len(groups) or not holes:
+        return None
+    for hole, group in reversed(list(zip(holes, groups, strict=True))):
+        body = body[:hole] + group + body[hole + 1 :]
+    return text[: len(text) - len(text.lstrip())] + body
+
+
+def restore_digits(lines: list[Line]) -> list[Line]:
+    """Put digits that an extractor set on a line of their own back into the line above."""
+    out: list[Line] = []
+    for line in lines:
+        above = out[-1] if out else None
+        if above is not None and not above.blank and _DIGIT_LINE.match(line.text):
+            repaired = _filled(above.text, line.text.split())
+            if repaired is not None:
+                out[-1] = Line(repaired, above.start, line.end, above.page_start)
+                continue
+        out.append(line)
+    return out

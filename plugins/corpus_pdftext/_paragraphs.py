@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import pairwise
 
-from corpus_pdftext._layout import Layout, ends_sentence, local_widths, width_of
+from corpus_pdftext._layout import Layout, ends_sentence, local_widths, measure, width_of
 from corpus_pdftext._lines import Line, display_width, indent, is_cjk, join, tidy
 
 _HEADING = re.compile(
@@ -130,10 +131,15 @@ def ends_paragraph(previous: Line, line: Line, layout: Layout, *, width: int, fi
     )
 
 
-def paragraphs(block: Sequence[Line], layout: Layout) -> list[list[Line]]:
-    """Split one block into paragraphs, each a list of its physical lines."""
+def paragraphs(block: Sequence[Line], layout: Layout, *, own_margins: bool = True) -> list[list[Line]]:
+    """Split one block into paragraphs, each a list of its physical lines.
+
+    With ``own_margins``, lines that end together short of the page's margin
+    are taken to be set in a narrower measure of their own (a lead, a quote);
+    in a printed web page they are more often a list of headlines.
+    """
     out: list[list[Line]] = [[block[0]]]
-    widths = local_widths(block, layout)
+    widths = local_widths(block, layout) if own_margins else [layout.width] * len(block)
     for i, (previous, line) in enumerate(pairwise(block)):
         if ends_paragraph(previous, line, layout, width=widths[i], first_line=len(out[-1]) == 1):
             out.append([line])
@@ -162,3 +168,16 @@ def is_title(lines: Sequence[Line], block_alone: bool, layout: Layout) -> bool:
         return False
     centred = all(indent(line.text) >= layout.base_indent + 4 for line in lines)
     return block_alone or centred
+
+
+def rejoin(lines: Sequence[Line], *, width: int | None = None, own_margins: bool = True) -> list[list[list[Line]]]:
+    """The paragraphs of ``lines`` (page furniture already cut), block by block.
+
+    ``width`` overrides the full-line width measured on the lines, for text in
+    which most lines are short (the menus of a printed web page) and only the
+    prose shows the page's measure.
+    """
+    layout = measure(lines)
+    if width is not None:
+        layout = replace(layout, width=width)
+    return [paragraphs(block, layout, own_margins=own_margins) for block in blocks(lines, layout)]

@@ -10,18 +10,32 @@ shares (see ``_chrome``), then takes the stretch of prose no chrome crosses
 (see ``_article``). The paragraph text is kept as it is: normalising punctuation
 is the core's job, and the canonical text prefers the best-formed copy.
 
+A page printed to paper or PDF and extracted as text is a whole-page dump too,
+with a printer's template on top of the site's: page breaks, a running header
+and footer (a browser stamps the date, the page's title, its address and
+``n/m`` on every page) and lines hard-wrapped at the column's width. The
+printer's template is cut first, by the clean-up the PDF-text reader exports
+(see ``_printed``); the page's title in the running header then points at the
+article's headline, and the footer's address is kept as ``url``.
+
 It registers through the ``corpus`` entry-point group like any third-party
-plugin, and uses only the public API of :mod:`corpus`.
+plugin, and uses only the public API of :mod:`corpus`, plus the page-furniture
+clean-up the PDF-text reader (``corpus_pdftext``) exports.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
+
+from corpus_pdftext import depaginate
 
 from corpus import Extract, Reader, Removed, SourceFile, hookimpl
 from corpus_webtext._article import Article, find_article
 from corpus_webtext._chrome import WEAK, Classified, Role, classify
-from corpus_webtext._lines import Line, display_width, split_lines, unwrap, wrap_width
+from corpus_webtext._lines import Line, display_width, joiner, split_lines, unwrap, wrap_width
+from corpus_webtext._printed import is_paginated, read_printed
 
 __all__ = ["WebTextReader", "corpus_register_readers"]
 
@@ -33,6 +47,10 @@ _PER_KIND = 0.2
 # reports too, and runs of short lines are also tables of contents and poems.
 _WEB_ONLY = frozenset({"breadcrumb", "navigation", "share", "related"})
 _MAX_CONFIDENCE = 0.8
+# A browser's stamps on every page (the page's address, ``n/m``, the print
+# date) prove a printed web page better than any chrome: above the PDF-text reader.
+_PRINTED_CONFIDENCE = 0.85
+_SCRAP = re.compile(r"[^\W\d_]{1,2}|[\d\s.,:/%-]+")
 
 
 class WebTextReader:
@@ -47,40 +65,61 @@ class WebTextReader:
 
         One kind of chrome proves little (an essay may end with an e-mail address,
         an e-book opens with "Author:" and a copyright line); a breadcrumb, a
-        byline, prev/next links and a footer together are a page.
+        byline, prev/next links and a footer together are a page. A page printed
+        by a browser says so on every page (its address, ``n/m``, the print
+        date): the PDF-text reader finds those stamps, and this reader claims
+        the text above it.
         """
         if source.text is None or source.media_type in ("text/html", "application/xhtml+xml"):
             return None
+        if is_paginated(source.text) and depaginate(source.text).url is not None:
+            return _PRINTED_CONFIDENCE
         lines = [line for line in split_lines(source.text) if not line.blank]
         edges = lines[:_EDGE_LINES] + lines[_EDGE_LINES:][-_EDGE_LINES:]
         kinds = {item.kind for item in classify(edges) if item.role is Role.CHROME}
-        kinds.discard("image")
+        kinds -= {"image", "teasers"}  # a table of contents is a run of headlines too
         if len(kinds) < 2 or not kinds & _WEB_ONLY:
             return 0.0
         confidence = min(_MAX_CONFIDENCE, _PER_KIND * len(kinds))
-        if "\f" in source.text:
-            confidence /= 2  # pagination belongs to a printed document, not to a page
+        if "\f" in source.text and len(kinds & _WEB_ONLY) < 2:
+            # Pagination belongs to a printed document, unless the chrome only a
+            # web page has is there several times over: a page printed without
+            # the browser's stamps.
+            confidence /= 2
         return confidence
 
     def read(self, source: SourceFile) -> Extract:
         text = source.text or ""
-        lines = split_lines(text)
-        width = wrap_width(lines)
-        if width is not None:
-            lines = unwrap(lines, width)
+        furniture: list[Removed] = []
+        page_title: str | None = None
+        url: str | None = None
+        if is_paginated(text):
+            printed = read_printed(text)
+            lines, furniture, page_title, url = printed.lines, printed.removed, printed.page_title, printed.url
+        else:
+            lines = split_lines(text)
+            width = wrap_width(lines)
+            if width is not None:
+                lines = unwrap(lines, width)
         items = classify(lines)
-        return _extract(text, items, find_article(items))
+        extract = _extract(text, items, find_article(items, page_title))
+        if not furniture:
+            return extract
+        removed = sorted([*furniture, *extract.removed], key=lambda r: r.start or 0)
+        metadata = {**extract.metadata, **({"url": url} if url else {})}
+        return Extract(extract.paragraphs, extract.title, metadata, removed)
 
 
 def _extract(text: str, items: Sequence[Classified], article: Article) -> Extract:
-    title = items[article.title_index].line.stripped if article.title_index is not None else None
+    title_lines = [items[i].line.stripped for i in article.title_lines]
+    title = "".join(title_lines[:1] + [joiner(a, b) + b for a, b in pairwise(title_lines)]) or None
     paragraphs: list[str] = []
     removed: list[Removed] = []
     for i, item in enumerate(items):
-        if item.role is Role.BLANK or i == article.title_index:
+        if item.role is Role.BLANK or i in article.title_lines:
             continue
-        inside = article.start <= i < article.end
-        if inside and _keep_inside(item):
+        inside = i in article
+        if inside and (_keep_inside(item) or i == article.credit):
             paragraphs.append(item.line.stripped)
         else:
             removed.append(_removed(text, item, "header" if i < article.start else "footer"))
@@ -91,7 +130,14 @@ def _extract(text: str, items: Sequence[Classified], article: Article) -> Extrac
 
 
 def _keep_inside(item: Classified) -> bool:
-    """Inside the article, chrome is cut except what may be content: contact lines, lists."""
+    """Inside the article, chrome is cut except what may be content: contact lines, lists.
+
+    A word or two of letters on a line of its own is a scrap of a sidebar the
+    printer set between the article's lines, not a paragraph; so are numbers
+    alone (a rank, a counter, digits an extractor set apart from their line).
+    """
+    if item.role is Role.NEUTRAL:
+        return not _SCRAP.fullmatch(item.line.stripped)
     if item.role is not Role.CHROME:
         return True
     return item.strength == WEAK or item.kind == "menu"

@@ -6,10 +6,19 @@ counts for its length and a wall costs more than any article gains by crossing
 it. It then takes in the neutral lines next to it (a heading, a dateline) until
 chrome or a menu-like scrap stops it. The title is the line above the byline,
 or a title-like line just above the article.
+
+A page printed to paper breaks the article where the page breaks, and the
+printer may fill the rest of a page with a sidebar's menu or headlines before
+the article goes on. So more prose on the far side of a menu or a list of
+headlines is more of the article, with the sidebar cut out of it; on the far
+side of a byline, a footer, a "related articles" header, share buttons or a
+"next article" link it is another page's, or a teaser's.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +29,7 @@ from corpus_webtext._chrome import (
     Role,
     find_date,
     is_dateline,
+    is_editor_credit,
     is_heading,
 )
 from corpus_webtext._lines import display_width
@@ -33,12 +43,34 @@ _MIN_NEUTRAL_CHARS = 6
 _TITLE_MAX_CHARS = 100
 
 
+# Chrome that ends an article: what lies beyond it is never more of it.
+_ENDS_ARTICLE = frozenset({"byline", "footer", "navigation", "related", "share", "breadcrumb"})
+# How much prose a piece beyond a sidebar must hold to be taken for more of the article,
+# and how long a sidebar may be when no page break shows that the printer put it there.
+_MIN_PIECE = 100
+_SHORT_SIDEBAR = 8
+# A headline found in the page's title: letters enough, and a fair share of it.
+_MIN_HINTED = 6
+_HINT_SHARE = 0.3
+_NOT_LETTERS = re.compile(r"[\W_]+")
+
+
 @dataclass(frozen=True)
 class Article:
     start: int  # index of the first line of the article
     end: int  # index one past the last line
     title_index: int | None
     date: str | None
+    holes: frozenset[int] = frozenset()  # lines inside [start, end) that are a sidebar, not the article
+    credit: int | None = None  # the editor's credit that closes the article, kept with it
+    title_more: tuple[int, ...] = ()  # the lines a headline wrapped onto, after ``title_index``
+
+    @property
+    def title_lines(self) -> tuple[int, ...]:
+        return () if self.title_index is None else (self.title_index, *self.title_more)
+
+    def __contains__(self, index: int) -> bool:
+        return self.start <= index < self.end and index not in self.holes
 
 
 def _score(item: Classified) -> int:
@@ -140,12 +172,115 @@ def _find_date(items: Sequence[Classified], start: int) -> str | None:
     return None
 
 
-def find_article(items: Sequence[Classified]) -> Article:
+def _ends_article(item: Classified) -> bool:
+    return item.role is Role.CHROME and item.kind in _ENDS_ARTICLE
+
+
+def _prose(items: Sequence[Classified]) -> int:
+    return sum(len(item.line.stripped) for item in items if item.role is Role.GOOD)
+
+
+def _sidebar(items: Sequence[Classified], start: int, end: int) -> set[int]:
+    """The lines between two pieces of the article that are not part of it: chrome and scraps."""
+    return {
+        i
+        for i in range(start, end)
+        if items[i].role is Role.CHROME or (items[i].role is Role.NEUTRAL and not _extends(items[i]))
+    }
+
+
+def _worth_joining(items: Sequence[Classified], piece: tuple[int, int], gap: tuple[int, int]) -> bool:
+    """Is ``piece`` more of the article, beyond the lines of ``gap``?
+
+    It is when it holds prose enough, and the gap is short (scraps of a sidebar
+    set between the article's lines) or holds a page break: a printer fills the
+    rest of a page with what the page shows beside the article.
+    """
+    if _prose(items[piece[0] : piece[1]]) < _MIN_PIECE:
+        return False
+    crossed = sum(1 for i in range(*gap) if items[i].role is not Role.BLANK)
+    lo, hi = min(gap[0], piece[0]), max(gap[1], piece[1])
+    return crossed <= _SHORT_SIDEBAR or any(items[i].line.page_start for i in range(lo, hi + 1) if i < len(items))
+
+
+def _join_pieces(items: Sequence[Classified], start: int, end: int) -> tuple[int, int, set[int]]:
+    """Take in the pieces of prose that only a sidebar separates from ``[start, end)``."""
+    holes: set[int] = set()
+    while True:
+        stop = next((i for i in range(end, len(items)) if _ends_article(items[i])), len(items))
+        piece = best_segment(items[end:stop])
+        if piece is None or not _worth_joining(items, (end + piece[0], end + piece[1]), (end, end + piece[0])):
+            break
+        holes |= _sidebar(items, end, end + piece[0])
+        end += piece[1]
+    while True:
+        stop = next((i + 1 for i in range(start - 1, -1, -1) if _ends_article(items[i])), 0)
+        piece = best_segment(items[stop:start])
+        if piece is None or not _worth_joining(items, (stop + piece[0], stop + piece[1]), (stop + piece[1], start)):
+            break
+        holes |= _sidebar(items, stop + piece[1], start)
+        start = stop + piece[0]
+    return start, end, holes
+
+
+def _letters(text: str) -> str:
+    return _NOT_LETTERS.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _hinted_title(items: Sequence[Classified], start: int, end: int, hint: str) -> tuple[int, ...]:
+    """The lines of the headline that the page's own title (``hint``, e.g. a browser's header) holds.
+
+    A page's title is the article's headline with the site's name after it:
+    the line it opens with wins over one it only holds, a longer over a shorter,
+    and the nearest above the article over one further away or inside it. A
+    headline set large wraps: the lines after it go with it while the page's
+    title still holds them all.
+    """
+    wanted = _letters(hint)
+    best: tuple[bool, int, int, int] | None = None  # (prefix, length, -distance, index)
+    for i in range(end):
+        item = items[i]
+        if item.role is Role.BLANK or _ends_article(item):
+            continue
+        found = _letters(item.line.stripped)
+        if len(found) < _MIN_HINTED or len(found) < _HINT_SHARE * len(wanted) or found not in wanted:
+            continue
+        key = (wanted.startswith(found), len(found), -abs(start - 1 - i) - (end if i >= start else 0), i)
+        if best is None or key > best:
+            best = key
+    if best is None:
+        return ()
+    lines = [best[3]]
+    found = _letters(items[best[3]].line.stripped)
+    while lines[-1] + 1 < len(items) and items[lines[-1] + 1].role is not Role.BLANK:
+        more = found + _letters(items[lines[-1] + 1].line.stripped)
+        if more == found or more not in wanted:
+            break
+        found = more
+        lines.append(lines[-1] + 1)
+    return tuple(lines)
+
+
+def find_article(items: Sequence[Classified], title_hint: str | None = None) -> Article:
+    """The article in ``items``; ``title_hint`` is the page's own title, when the source tells it."""
     segment = best_segment(items)
     if segment is None:
         # No prose at all (a list, a notice of short lines): keep whatever is
         # not chrome rather than nothing.
         return Article(0, len(items), None, _find_date(items, len(items)))
-    start, end = _extend(items, *segment)
-    title = _find_title(items, start)
-    return Article(start, end, title, _find_date(items, start))
+    start, end, holes = _join_pieces(items, *segment)
+    start, end = _extend(items, start, end)
+    credit = _closing_credit(items, end)
+    if credit is not None:
+        end = credit + 1
+    hinted = _hinted_title(items, start, end, title_hint) if title_hint else ()
+    title = hinted[0] if hinted else _find_title(items, start)
+    return Article(start, end, title, _find_date(items, start), frozenset(holes), credit, hinted[1:])
+
+
+def _closing_credit(items: Sequence[Classified], end: int) -> int | None:
+    """The editor's credit right below the article: part of a news article as published."""
+    i = end
+    while i < len(items) and items[i].role is Role.BLANK and i < end + 2:
+        i += 1
+    return i if i < len(items) and is_editor_credit(items[i].line.stripped) else None

@@ -3,7 +3,10 @@
 A page's chrome is recognisable from the line alone, in any site's template: a
 breadcrumb has separators between short crumbs, a byline has labels such as
 ``发布时间:`` or ``来源：``, a footer names the copyright holder, the ICP licence,
-an address or a phone number, a menu is a run of very short lines or bullets.
+an address or a phone number, a menu is a run of very short lines or bullets,
+a list of teasers for other articles a run of headlines (longer than a menu
+item, shorter than a paragraph, ending no sentence, maybe dated), and the
+header above such a list names it ("相关阅读", "推荐阅读", "関連記事").
 Article text is long and punctuated. Everything else (headings, a dateline,
 a subtitle) is neutral: it belongs to the article only when it sits next to it.
 """
@@ -86,17 +89,42 @@ _RELATED = re.compile(
     r"read more|more)[\W_]*$",
     re.IGNORECASE,
 )
+# The header of a block of links to other articles, as a phrase inside a short line:
+# "这些文章你可能也喜欢", "この記事を見た人におすすめの記事", "많이 본 뉴스".
+_RELATED_HEADER = re.compile(
+    r"相关(?:新闻|阅读|文章|推荐|报道|链接)|推荐阅读|延伸阅读|热门(?:文章|排行|推荐|新闻)|猜你喜欢|"
+    r"关联(?:阅读|文章)|関連記事|おすすめの記事|人気記事|記事ランキング|관련\s*기사|많이\s*본\s*뉴스|"
+    r"추천\s*기사|\b(?:related (?:articles|posts|stories|news)|you (?:may|might) also like|"
+    r"most (?:read|popular|viewed)|recommended for you)\b",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^\s*[•●○□■◆◇▪▫·*]\s+")
 _PLACEHOLDER = re.compile(r"\[[^\]\n]{0,60}\]")
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|"
     r"第[一二三四五六七八九十百\d]+[章节条部分篇]|\d+(?:\.\d+)*[、.．\s])"
 )
+# The editor's credit that closes a news article: "(编辑：文静)", "【责任编辑：刘峻凌】".
+_EDITOR_CREDIT = re.compile(
+    r"^[(（【\[]?\s*(?:责任编辑|编辑|责编|审核|审校|校对|编审)\s*[:：]\s*[^:：()（）【】\[\]]{1,30}[)）】\]]?$"
+)
 _DATELINE = re.compile(r"^[（(]?(?:新华社|中新社|人民网|央视网|本报).{0,20}电[)）]?$|^[（(]完[)）]$")
 
 # A menu item is a few characters; a menu is several of them in a row.
 MENU_ITEM_WIDTH = 16
 MENU_RUN = 3
+# A headline is longer than a menu item but shorter than a paragraph, and ends
+# no sentence; a list of them (related articles, most read, latest news) is a
+# run of such lines. One in three may end with "?" or "!", as headlines do.
+HEADLINE_WIDTH = (MENU_ITEM_WIDTH + 1, 84)
+HEADLINE_RUN = 3
+_HEADLINE_ENDS = 1 / 3
+# A list of headlines often dates each one: "2024-05-10 标题", "[05-10] 标题", "标题 (2024/05/10)".
+_LIST_DATE = (
+    r"[\[(（【]?\s*(?:(?:19|20)\d\d\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(?:\s+\d{1,2}:\d\d)?\s*[\])）】]?"
+)
+_DATED = re.compile(rf"^{_LIST_DATE}\s*(?=\S)|\s*{_LIST_DATE}$")
 
 
 def punctuation_count(text: str) -> int:
@@ -113,6 +141,10 @@ def is_good(text: str) -> bool:
 
 def is_heading(text: str) -> bool:
     return bool(_HEADING.match(text)) and len(text) <= 60
+
+
+def is_editor_credit(text: str) -> bool:
+    return bool(_EDITOR_CREDIT.match(text))
 
 
 def is_dateline(text: str) -> bool:
@@ -150,7 +182,7 @@ def _chrome_kind(text: str) -> tuple[str, str] | None:
         return "footer", WALL
     if width <= 60 and _SHARE.search(text):
         return "share", WALL
-    if width <= 40 and _RELATED.match(text):
+    if (width <= 40 and _RELATED.match(text)) or (width <= 40 and _RELATED_HEADER.search(text)):
         return "related", WALL
     if _is_link_list(text):
         return "menu", WALL
@@ -186,9 +218,9 @@ def _is_link_list(text: str) -> bool:
 
 
 def classify(lines: Sequence[Line]) -> list[Classified]:
-    """Classify each line alone, then mark runs of very short lines as menus."""
+    """Classify each line alone, then mark runs of very short lines as menus, runs of headlines as teasers."""
     out = [_classify_one(line) for line in lines]
-    return _mark_menu_runs(out)
+    return _mark_headline_runs(_mark_menu_runs(out))
 
 
 def _classify_one(line: Line) -> Classified:
@@ -226,5 +258,51 @@ def _mark_menu_runs(items: list[Classified]) -> list[Classified]:
         if len(run) >= MENU_RUN:
             for j in run:
                 out[j] = Classified(out[j].line, Role.CHROME, "menu", WALL)
+        run = []
+    return out
+
+
+def _is_headline(item: Classified) -> bool:
+    text = _DATED.sub("", item.line.stripped) or item.line.stripped
+    low, high = HEADLINE_WIDTH
+    return (
+        item.role in (Role.GOOD, Role.NEUTRAL)
+        and low <= display_width(text) <= high
+        and _wordy(text)
+        and not is_heading(text)
+        and not is_dateline(text)
+        and text.rstrip("”’」』)）\"'")[-1:] not in "。；;，,、：:"
+    )
+
+
+# Headlines are words; a line of code or a command line is mostly symbols.
+_CODE_MARKS = set("\\$={}<>;`")
+_WORDY_SHARE = 0.75
+
+
+def _wordy(text: str) -> bool:
+    chars = [ch for ch in text if not ch.isspace()]
+    if any(ch in _CODE_MARKS for ch in chars):
+        return False
+    return sum(1 for ch in chars if ch.isalnum()) >= _WORDY_SHARE * len(chars)
+
+
+def _mark_headline_runs(items: list[Classified]) -> list[Classified]:
+    """Three or more headlines in a row (blank lines between allowed) are a list of teasers.
+
+    An article's own headings stand between its paragraphs, never three in a row.
+    """
+    out = list(items)
+    run: list[int] = []
+    for i, item in enumerate([*items, Classified(Line("x", 0, 0), Role.CHROME)]):
+        if i < len(items) and item.role is Role.BLANK:
+            continue
+        if i < len(items) and _is_headline(item):
+            run.append(i)
+            continue
+        ending = [j for j in run if items[j].line.stripped.rstrip("”’」』)）\"'")[-1:] in FINAL_PUNCT]
+        if len(run) >= HEADLINE_RUN and len(ending) <= _HEADLINE_ENDS * len(run):
+            for j in run:
+                out[j] = Classified(out[j].line, Role.CHROME, "teasers", WALL)
         run = []
     return out

@@ -26,6 +26,7 @@ class Line:
     text: str
     start: int
     end: int
+    page_start: bool = False  # the first line of a printed page
 
     @property
     def stripped(self) -> str:

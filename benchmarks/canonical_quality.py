@@ -27,39 +27,22 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import sys
 import tempfile
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from scoring import flat as _flat
+from scoring import prf
 
 from corpus import Corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "canonical_quality.md"
-_SPACE = re.compile(r"\s+")
 
 
-def _flat(text: str) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
-def _grams(text: str) -> Counter[str]:
-    text = _flat(text)
-    return Counter(text[i : i + 3] for i in range(len(text) - 2))
-
-
-def prf(predicted: str, truth: str) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the character 3-gram multisets."""
-    p, t = _grams(predicted), _grams(truth)
-    overlap = sum((p & t).values())
-    if not overlap:
-        return 0.0, 0.0, 0.0
-    precision, recall = overlap / sum(p.values()), overlap / sum(t.values())
-    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 @dataclass(frozen=True)

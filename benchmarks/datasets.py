@@ -62,5 +62,11 @@ def gne(root: Path = SHARED) -> Dataset:
     return Dataset("gne", tuple((p, p.relative_to(base).as_posix()) for p in pages))
 
 
+def seeds() -> Dataset:
+    """The case the project started from: one policy document as web-page text and PDF text."""
+    folder = Path(__file__).resolve().parents[1] / "seeds"
+    return Dataset("seeds", tuple((p, "seed") for p in sorted(folder.glob("*.txt"))))
+
+
 def all_datasets(root: Path = SHARED) -> list[Dataset]:
-    return [zh_web_vs_pdf(root), zh_laws(root), ietf_rfc(root), gutenberg(root), gne(root)]
+    return [seeds(), zh_web_vs_pdf(root), zh_laws(root), ietf_rfc(root), gutenberg(root), gne(root)]

@@ -38,10 +38,11 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from scoring import prf
 
 from corpus import Corpus, SourceFile
 from corpus.decode import decode
@@ -90,19 +91,6 @@ class Result:
 # -- metric ---------------------------------------------------------------------------
 
 
-def _grams(text: str) -> Counter[str]:
-    text = _SPACE.sub("", unicodedata.normalize("NFKC", text))
-    return Counter(text[i : i + 3] for i in range(len(text) - 2))
-
-
-def prf(predicted: str, truth: str) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the character 3-gram multisets."""
-    p, t = _grams(predicted), _grams(truth)
-    overlap = sum((p & t).values())
-    if not overlap:
-        return 0.0, 0.0, 0.0
-    precision, recall = overlap / sum(p.values()), overlap / sum(t.values())
-    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 def _flat(text: str) -> str:

@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from datasets import Dataset, all_datasets
 
-from corpus import Corpus
+from corpus import Corpus, CorpusError
+from corpus.decode import decode
 
 BENCH_PYTHON = Path(__file__).resolve().parent / ".venv-others" / "bin" / "python"
 
@@ -55,10 +56,12 @@ def run_ours(dataset: Dataset) -> dict[str, object]:
             predicted = {
                 r.path: (f"doc{r.document_id}" if r.document_id is not None else f"failed:{r.path}") for r in results
             }
-            texts = {}
+            texts: dict[str, str] = {}
+            raw_texts: dict[str, str] = {}
             for r in results:
                 if r.source_id is not None and r.status != "failed":
                     row = corpus.source(r.source_id)
+                    raw_texts[r.path] = _raw_text(Path(r.path))
                     if row.extract is not None:
                         texts[r.path] = "\n".join(
                             ([row.extract.title] if row.extract.title else []) + list(row.extract.paragraphs)
@@ -87,11 +90,20 @@ def run_ours(dataset: Dataset) -> dict[str, object]:
         "failed": sum(1 for r in results if r.status == "failed"),
         "files": len(results),
         "seconds": seconds,
+        "raw_texts": raw_texts,
         "versions_linked": linked,
         "version_pairs": len(dataset.version_pairs),
         "texts": texts,
         "truth": truth,
     }
+
+
+def _raw_text(path: Path) -> str:
+    """A text file as it is (what a user would hand a dedup tool); "" for bytes that are not text."""
+    try:
+        return decode(path.read_bytes()).text
+    except CorpusError:
+        return ""
 
 
 def run_others(texts: dict[str, str], truth: dict[str, str]) -> dict[str, dict[str, object]]:
@@ -122,14 +134,15 @@ def run_others(texts: dict[str, str], truth: dict[str, str]) -> dict[str, dict[s
 
 def table(rows: Iterable[tuple[str, str, dict[str, object]]]) -> str:
     lines = [
-        "| set | tool | precision | recall | pairs found / true | files failed | time |",
+        "| set | tool | precision | recall | right pairs / predicted / true | files failed | time |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, tool, r in rows:
         failed = f"{r['failed']} / {r['files']}" if "failed" in r else "—"
         seconds = f"{r['seconds']:.1f} s" if "seconds" in r else "—"
         lines.append(
-            f"| {name} | {tool} | {r['precision']:.3f} | {r['recall']:.3f} | {r['tp']} / {r['true_pairs']} "
+            f"| {name} | {tool} | {r['precision']:.3f} | {r['recall']:.3f} "
+            f"| {r['tp']} / {r['predicted_pairs']} / {r['true_pairs']} "
             f"| {failed} | {seconds} |"
         )
     return "\n".join(lines)
@@ -139,6 +152,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--others", action="store_true", help="also run datatrove, text-dedup, datasketch and rensa")
     parser.add_argument("--only", help="run one set by name")
+    parser.add_argument(
+        "--raw", action="store_true", help="give the other tools the files' own text, not our readers' extracts"
+    )
     parser.add_argument("--out", type=Path, help="write the Markdown table here")
     args = parser.parse_args()
     rows: list[tuple[str, str, dict[str, object]]] = []
@@ -155,7 +171,9 @@ def main() -> None:
                 "linked as versions"
             )
         if args.others:
-            for tool, r in run_others(ours["texts"], ours["truth"]).items():  # type: ignore[arg-type]
+            given = ours["raw_texts"] if args.raw else ours["texts"]
+            given = {p: t or ours["texts"].get(p, "") for p, t in given.items()}  # type: ignore[union-attr]
+            for tool, r in run_others(given, ours["truth"]).items():  # type: ignore[arg-type]
                 rows.append((dataset.name, tool, r))
                 shown += 1
         print(table(rows[-shown:]), file=sys.stderr)

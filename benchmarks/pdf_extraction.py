@@ -33,22 +33,20 @@ import argparse
 import contextlib
 import io
 import logging
-import re
 import sys
 import time
-import unicodedata
 import warnings
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from scoring import f1
 
 from corpus import SourceFile
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "pdf_extraction.md"
-_SPACE = re.compile(r"\s+")
 
 # An extractor maps a PDF file to (its text, its page count).
 Extractor = Callable[[Path], "tuple[str, int]"]
@@ -165,18 +163,6 @@ EXTRACTORS: dict[str, tuple[Extractor, str]] = {
 # -- measuring ----------------------------------------------------------------
 
 
-def trigrams(text: str) -> Counter[str]:
-    text = _SPACE.sub("", unicodedata.normalize("NFKC", text))
-    return Counter(text[i : i + 3] for i in range(len(text) - 2))
-
-
-def f1(text: str, reference: str) -> float:
-    mine, truth = trigrams(text), trigrams(reference)
-    shared = sum((mine & truth).values())
-    if not shared:
-        return 0.0
-    precision, recall = shared / sum(mine.values()), shared / sum(truth.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 @dataclass(frozen=True)

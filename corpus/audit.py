@@ -14,6 +14,7 @@ from typing import Any
 from corpus import fingerprint as fp
 from corpus.match import shingle_similarity
 from corpus.store import SourceRow, Store
+from corpus.textdiff import Changed, diff_paragraphs
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,42 @@ class SourceAudit:
 
 
 @dataclass(frozen=True)
+class VersionChanges:
+    """What changed from this document to a version of it, paragraph by paragraph."""
+
+    other_id: int
+    changed: tuple[tuple[int, int, str, str], ...]  # (position here, position there, text here, text there)
+    removed: tuple[tuple[int, str], ...]  # paragraphs only this document has
+    added: tuple[tuple[int, str], ...]  # paragraphs only the other has
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document_id": self.other_id,
+            "changed": [
+                {"position": i, "other_position": j, "text": a, "other_text": b} for i, j, a, b in self.changed
+            ],
+            "only_here": [{"position": i, "text": t} for i, t in self.removed],
+            "only_there": [{"position": j, "text": t} for j, t in self.added],
+        }
+
+
+def version_changes(here: list[str], there: list[str], other_id: int) -> VersionChanges:
+    changed, removed, added = [], [], []
+    for block in diff_paragraphs(here, there):
+        if not isinstance(block, Changed):
+            continue
+        if block.old_position is not None and block.new_position is not None:
+            changed.append(
+                (block.old_position, block.new_position, here[block.old_position], there[block.new_position])
+            )
+        elif block.old_position is not None:
+            removed.append((block.old_position, here[block.old_position]))
+        elif block.new_position is not None:
+            added.append((block.new_position, there[block.new_position]))
+    return VersionChanges(other_id, tuple(changed), tuple(removed), tuple(added))
+
+
+@dataclass(frozen=True)
 class DocumentAudit:
     document_id: int
     title: str | None
@@ -53,6 +90,7 @@ class DocumentAudit:
     pairs: tuple[tuple[int, int, float], ...]  # (source a, source b, similarity)
     related: tuple[tuple[int, str, float | None], ...]
     flags: tuple[str, ...] = ()  # what a person should look at, e.g. a cluster grown suspiciously large
+    versions: tuple[VersionChanges, ...] = ()  # what changed against each related version
 
     def to_dict(self) -> dict[str, Any]:
         paragraphs = list(self.paragraphs)
@@ -64,6 +102,7 @@ class DocumentAudit:
             "sources": [s.to_dict(paragraphs) for s in self.sources],
             "pairs": [{"a": a, "b": b, "similarity": s} for a, b, s in self.pairs],
             "related": [{"document_id": d, "relation": r, "similarity": s} for d, r, s in self.related],
+            "versions": [v.to_dict() for v in self.versions],
         }
 
 
@@ -97,6 +136,11 @@ def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER) -> list[DocumentA
                 flags=(f"large-cluster: {count} sources (flagged from {large_cluster})",)
                 if count >= large_cluster
                 else (),
+                versions=tuple(
+                    version_changes([t for t, _ in paragraphs], [t for t, _ in store.paragraphs(other)], other)
+                    for other, relation, _ in related
+                    if relation == "version"
+                ),
             )
         )
     return out

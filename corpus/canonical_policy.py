@@ -28,7 +28,9 @@ COVERED_SHARE = 0.6
 PART_SHARE = 0.2
 _GRAM = 3
 
-_SPACES = re.compile(r"\s+")
+# Runs of ASCII whitespace are wrap artefacts; an ideographic space (U+3000, as after
+# 第一条 in a law) is typography and stays.
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _LATIN_HYPHEN_WRAP = re.compile(r"[a-z]- [a-z]")
 
 
@@ -188,22 +190,9 @@ def _best_variant(variants: list[tuple[int, str]]) -> str:
 
 
 def _tidy(text: str) -> str:
-    text = _SPACES.sub(" ", text).strip()
-    return fullwidth_punctuation(_drop_spaces_between_cjk(text))
+    """Collapse whitespace runs and make punctuation between Chinese characters full width.
 
-
-def _drop_spaces_between_cjk(text: str) -> str:
-    """Remove the spaces a line wrap left between two Chinese (or Japanese, Thai...) characters."""
-    if " " not in text:
-        return text
-    kept = [
-        ch
-        for i, ch in enumerate(text)
-        if not (ch == " " and 0 < i < len(text) - 1 and _tight(text[i - 1]) and _tight(text[i + 1]))
-    ]
-    return "".join(kept)
-
-
-def _tight(ch: str) -> bool:
-    """A character that takes no space beside it: unspaced script or CJK punctuation."""
-    return is_unspaced(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+    Spaces between Chinese characters stay: rejoining hard wraps is the readers' job,
+    and a space there is often meant (第一条 为了…, a headline's two clauses).
+    """
+    return fullwidth_punctuation(_SPACES.sub(" ", text).strip())

@@ -322,11 +322,20 @@ def _print_audit(a: DocumentAudit) -> None:
             _print_paragraphs(a, s.source_id, "alone has", s.adds, "green")
     for s in a.sources:
         _print_removed(s.source_id, s.removed)
+    changes = {v.other_id: v for v in a.versions}
     for d, relation, sim in a.related:
+        out.print(f"  {relation} of document {d} (similarity {_fmt(sim)})", markup=False)
+        version = changes.get(d)
+        if version is None:
+            continue
         out.print(
-            f"  {relation} of document {d} (similarity {_fmt(sim)}); `corpus audit --html FILE` shows the differences",
+            f"    {_plural(len(version.changed), 'paragraph')} changed, {len(version.removed)} only here, "
+            f"{len(version.added)} only in document {d}; `corpus audit --html FILE` shows a word-level diff",
             markup=False,
         )
+        for i, j, here, there in version.changed[:3]:
+            out.print(Text(f"    ¶{i + 1}: ", style="red") + Text(_clip(here)))
+            out.print(Text(f"    → ¶{j + 1}: ", style="green") + Text(_clip(there)))
     out.print()
 
 

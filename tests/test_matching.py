@@ -47,6 +47,12 @@ def test_two_versions_of_a_law_stay_apart_and_are_linked(shared_data: Path, tmp_
             assert [(r.document_id, r.relation) for r in related] == [(first.document_id, "version")]
         audited = {a.document_id: a for a in corpus.audit()}
         assert len(audited) == 10 and all(a.related for a in audited.values())
+        # The audit says what changed between the versions, paragraph by paragraph.
+        for entry in audited.values():
+            (changes,) = entry.versions
+            assert changes.other_id == entry.related[0][0]
+            assert changes.changed or changes.added or changes.removed
+            assert all(here != there for _, _, here, there in changes.changed)
 
 
 def test_same_template_amendments_stay_apart(shared_data: Path, tmp_path: Path) -> None:

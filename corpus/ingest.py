@@ -115,7 +115,11 @@ class Ingestor:
             source = read(file, self.host, self.settings)
         except CorpusError as exc:
             return self._failed(file, known, str(exc))
-        return self._attach(source, known)
+        try:
+            return self._attach(source, known)
+        except Exception as exc:  # the transaction rolled back; a plugin's bug fails this file only
+            detail = str(exc) if isinstance(exc, CorpusError) else f"{type(exc).__name__}: {exc}"
+            return self._failed(file, known, f"could not add {file.location} to the corpus: {detail}")
 
     def _failed(self, file: SourceFile, retried: int | None, error: str) -> AddResult:
         with self.store.transaction():

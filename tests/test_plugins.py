@@ -189,3 +189,22 @@ def test_seeds_are_read_by_their_own_readers(tmp_path: Path) -> None:
     with Corpus.open(tmp_path / "c.db") as corpus:
         results = {Path(r.path).name: r.reader for r in corpus.add([SEEDS])}
     assert results == {WEB_SEED.name: "webtext", PDF_SEED.name: "pdftext"}
+
+
+def test_a_canonical_policy_that_raises_fails_only_that_file(tmp_path: Path) -> None:
+    class Broken:
+        @hookimpl
+        def corpus_canonical_text(self, title, sources):  # type: ignore[no-untyped-def]
+            if any("群团" in (s.title or "") for s in sources):
+                raise ValueError("policy bug")
+            return None
+
+    note = tmp_path / "note.txt"
+    note.write_text("A short note that is not the seed document at all, with words enough.\n", encoding="utf-8")
+    with Corpus.open(tmp_path / "c.db", plugins=[Broken()]) as corpus:
+        web, other = corpus.add([WEB_SEED, note])
+        assert web.status == "failed" and "policy bug" in (web.error or "") and "ValueError" in (web.error or "")
+        assert other.status == "new"
+        assert [d.source_count for d in corpus.documents()] == [1]
+        (failed,) = corpus.failed_sources()
+        assert corpus.source_bytes(failed.id) == WEB_SEED.read_bytes()

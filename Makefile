@@ -24,7 +24,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check corpus plugins tests benchmarks
-	$(BIN)/mypy corpus plugins/corpus_text plugins/corpus_webtext plugins/corpus_pdftext
+	$(BIN)/mypy corpus plugins/corpus_text plugins/corpus_webtext plugins/corpus_pdftext plugins/corpus_html plugins/corpus_pdf
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -114,9 +114,3 @@ def serialise(minhash: LeanMinHash) -> bytes:
     buf = bytearray(minhash.bytesize())
     minhash.serialize(buf)
     return bytes(buf)
-
-
-def deserialise(data: bytes) -> LeanMinHash:
-    from datasketch import LeanMinHash
-
-    return LeanMinHash.deserialize(data)

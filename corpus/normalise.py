@@ -14,7 +14,6 @@ token. Mixed text therefore yields both kinds in reading order.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 
 NORMALISER_VERSION = "nfkc-casefold-tokens/1"
@@ -92,7 +91,3 @@ def _tokens(text: str) -> tuple[str, ...]:
 def normal_form(text: str) -> str:
     """One string per text, equal for texts that differ only in what matching ignores."""
     return " ".join(_tokens(text))
-
-
-def normal_forms(paragraphs: Iterable[str]) -> list[str]:
-    return [normal_form(p) for p in paragraphs]

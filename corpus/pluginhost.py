@@ -135,9 +135,6 @@ class PluginHost:
     def readers(self) -> Sequence[RegisteredReader]:
         return tuple(self._readers)
 
-    def reader(self, name: str) -> RegisteredReader | None:
-        return next((r for r in self._readers if r.name == name), None)
-
     def canonical_text(self, title: str | None, sources: Sequence[SourceText]) -> Canonical:
         result = self._pm.hook.corpus_canonical_text(title=title, sources=list(sources))
         if not isinstance(result, Canonical):

@@ -423,13 +423,6 @@ class Store:
         )
         return [(text, tuple(json.loads(src))) for text, src in rows]
 
-    def canonical(self, document_id: int) -> Canonical:
-        from corpus.canonical import CanonicalParagraph
-
-        doc = self.document(document_id)
-        title = doc.title if doc else None
-        return Canonical(title, tuple(CanonicalParagraph(t, s) for t, s in self.paragraphs(document_id)))
-
     def relate(self, document_id: int, other_id: int, relation: str, similarity: float | None) -> None:
         for a, b in ((document_id, other_id), (other_id, document_id)):
             self.db.execute(

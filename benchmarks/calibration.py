@@ -14,10 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from datasets import SHARED
 

@@ -23,8 +23,6 @@ from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from datasets import Dataset, all_datasets
 
 from corpus import Corpus, CorpusError
@@ -47,7 +45,7 @@ def pairwise(labels_true: dict[str, str], labels_pred: dict[str, str]) -> tuple[
     return precision, recall, tp, pred, true
 
 
-def run_ours(dataset: Dataset) -> dict[str, object]:
+def run_ours(dataset: Dataset, *, raw: bool = False) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         with Corpus.open(Path(tmp) / "bench.db") as corpus:
@@ -56,16 +54,16 @@ def run_ours(dataset: Dataset) -> dict[str, object]:
             predicted = {
                 r.path: (f"doc{r.document_id}" if r.document_id is not None else f"failed:{r.path}") for r in results
             }
+            # What the other tools are given: our readers' text, or with --raw the files' own text.
             texts: dict[str, str] = {}
-            raw_texts: dict[str, str] = {}
             for r in results:
-                if r.source_id is not None and r.status != "failed":
-                    row = corpus.source(r.source_id)
-                    raw_texts[r.path] = _raw_text(Path(r.path))
-                    if row.extract is not None:
-                        texts[r.path] = "\n".join(
-                            ([row.extract.title] if row.extract.title else []) + list(row.extract.paragraphs)
-                        )
+                if r.source_id is None or r.status == "failed":
+                    continue
+                extract = corpus.source(r.source_id).extract
+                read = (
+                    "\n".join(([extract.title] if extract.title else []) + list(extract.paragraphs)) if extract else ""
+                )
+                texts[r.path] = (_raw_text(Path(r.path)) if raw else "") or read
             related = {
                 frozenset((d.document_id, rel.document_id))
                 for d in corpus.documents()
@@ -74,12 +72,9 @@ def run_ours(dataset: Dataset) -> dict[str, object]:
             }
     truth = {str(p): label for p, label in dataset.files}
     precision, recall, tp, pred, true = pairwise(truth, predicted)
-    doc_of = {path: label for path, label in predicted.items()}
+    document_of = {r.path: r.document_id for r in results}
     linked = sum(
-        1
-        for a, b in dataset.version_pairs
-        if doc_of[str(a)] != doc_of[str(b)]
-        and frozenset(int(doc_of[str(x)][3:]) for x in (a, b) if doc_of[str(x)].startswith("doc")) in related
+        1 for a, b in dataset.version_pairs if frozenset((document_of[str(a)], document_of[str(b)])) in related
     )
     return {
         "precision": precision,
@@ -90,7 +85,6 @@ def run_ours(dataset: Dataset) -> dict[str, object]:
         "failed": sum(1 for r in results if r.status == "failed"),
         "files": len(results),
         "seconds": seconds,
-        "raw_texts": raw_texts,
         "versions_linked": linked,
         "version_pairs": len(dataset.version_pairs),
         "texts": texts,
@@ -162,7 +156,7 @@ def main() -> None:
     for dataset in all_datasets():
         if args.only and dataset.name != args.only:
             continue
-        ours = run_ours(dataset)
+        ours = run_ours(dataset, raw=args.raw)
         rows.append((dataset.name, "corpus", ours))
         shown = 1
         if dataset.version_pairs:
@@ -171,9 +165,7 @@ def main() -> None:
                 "linked as versions"
             )
         if args.others:
-            given = ours["raw_texts"] if args.raw else ours["texts"]
-            given = {p: t or ours["texts"].get(p, "") for p, t in given.items()}  # type: ignore[union-attr]
-            for tool, r in run_others(given, ours["truth"]).items():  # type: ignore[arg-type]
+            for tool, r in run_others(ours["texts"], ours["truth"]).items():  # type: ignore[arg-type]  # type: ignore[arg-type]
                 rows.append((dataset.name, tool, r))
                 shown += 1
         print(table(rows[-shown:]), file=sys.stderr)

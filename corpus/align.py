@@ -26,7 +26,8 @@ PART_CONTAINMENT = 0.8
 # Fuzzy alignment is quadratic in the gap; past this many cell pairs the gap's
 # paragraphs are left unmatched rather than compared.
 MAX_GAP_CELLS = 40_000
-_GRAM = 3
+# Paragraphs are compared on sets of token trigrams.
+GRAM = 3
 
 
 class Link(Enum):
@@ -48,14 +49,14 @@ class Pair:
 def align(left: Sequence[str], right: Sequence[str]) -> list[Pair]:
     """Align two sequences of normal forms (see :func:`corpus.normalise.normal_form`).
 
-    Returns every index of both sides exactly once, in an order consistent with
-    both sequences; unmatched paragraphs have ``None`` on the other side. A right
-    paragraph that is a piece of a left one (or the reverse) is reported as a
-    pair with ``LEFT_IN_RIGHT``/``RIGHT_IN_LEFT``; the bigger paragraph then also
-    appears in its own pair.
+    Returns the paragraphs of both sides in an order consistent with both
+    sequences; unmatched paragraphs have ``None`` on the other side. A paragraph
+    that is a piece of one on the other side is reported as a pair with
+    ``LEFT_IN_RIGHT``/``RIGHT_IN_LEFT``; the bigger paragraph then appears a second
+    time, in its own pair. Every other index appears exactly once.
     """
-    grams_l = [shingles(p.split(), _GRAM) for p in left]
-    grams_r = [shingles(p.split(), _GRAM) for p in right]
+    grams_l = [shingles(p.split(), GRAM) for p in left]
+    grams_r = [shingles(p.split(), GRAM) for p in right]
     out: list[Pair] = []
     i = j = 0
     matcher = SequenceMatcher(None, list(left), list(right), autojunk=False)

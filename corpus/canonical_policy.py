@@ -1,9 +1,10 @@
 """The built-in canonical-text policy (``corpus_canonical_text``, runs last).
 
 The canonical text is the union of the content paragraphs that a document's sources
-attest, in document order, each paragraph taken from its best-formed variant:
-complete rather than truncated, full-width punctuation in Chinese, no line-wrap or
-page-break artefacts. Sources are aligned paragraph by paragraph against the text
+attest, in document order, each paragraph in the wording most sources agree on
+(the longer one on a tie: a truncated variant lost text) and its best-formed
+typography: full-width punctuation in Chinese, no line-wrap or hyphenation
+artefacts. Sources are aligned paragraph by paragraph against the text
 built so far, starting from the source with the most content, so a paragraph only
 one source has (a closing paragraph the PDF lost) lands where that source puts it.
 """
@@ -15,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from corpus.align import Link, align
+from corpus.align import GRAM, Link, align
 from corpus.canonical import Canonical, CanonicalParagraph, SourceText
 from corpus.hookspecs import hookimpl
 from corpus.normalise import is_unspaced, normal_form
@@ -26,7 +27,6 @@ from corpus.typography import ascii_marks_in_cjk, fullwidth_punctuation
 # not added again; it attests the paragraphs holding at least PART_SHARE of it.
 COVERED_SHARE = 0.6
 PART_SHARE = 0.2
-_GRAM = 3
 
 # Runs of ASCII whitespace are wrap artefacts; an ideographic space (U+3000, as after
 # 第一条 in a law) is typography and stays.
@@ -51,8 +51,7 @@ class _Slot:
 
 
 def build_canonical(sources: Sequence[SourceText]) -> Canonical:
-    title_variants = [(s.source_id, s.title) for s in sources if s.title and normal_form(s.title)]
-    title_key = _most_attested_key([t for _, t in title_variants])
+    title_key = _most_attested_key([s.title for s in sources if s.title and normal_form(s.title)])
     title_slot = _Slot(title_key or "")
     contents: list[tuple[int, list[str]]] = []
     for source in sources:
@@ -141,12 +140,12 @@ class _Coverage:
         if self._index is None:
             self._index = {}
             for n, slot in enumerate(self._slots):
-                for gram in shingles(slot.key.split(), _GRAM):
+                for gram in shingles(slot.key.split(), GRAM):
                     self._index.setdefault(gram, []).append(n)
         return self._index
 
     def slots_covering(self, key: str) -> list[_Slot]:
-        grams = shingles(key.split(), _GRAM)
+        grams = shingles(key.split(), GRAM)
         if not grams:
             return []
         index = self._grams_index()

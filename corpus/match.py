@@ -2,9 +2,10 @@
 
 Candidates come from the LSH index; every one is verified here, first on the real
 shingle sets, then on an alignment of the two token streams. One number cannot tell
-a copy from a version: two versions of a law can share 98% of their shingles, while
-a web page and its PDF can share less when one lacks the closing paragraph. What
-tells them apart is *where* the texts differ:
+a copy from a version: two versions of a law share up to 73% of their shingles
+(zh-laws), while Alice and its 1994 transcription share 86% and are copies (see
+benchmarks/results/calibration.md). What tells them apart is *where* the texts
+differ:
 
 - copies differ by formatting, punctuation width and wrapping (gone after
   normalisation), and by blocks only one of them has — truncation, an extra
@@ -15,7 +16,7 @@ tells them apart is *where* the texts differ:
 So the alignment counts substituted tokens (both sides differ at the same place,
 at the edges too: two texts that share only a licence block at their end differ
 by a substitution of their whole beginning) and one-sided insertions inside the
-text. The thresholds were calibrated on ../shared/data (see benchmarks/RESULTS.md).
+text. The thresholds were calibrated on ../shared/data (benchmarks/calibration.py).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from difflib import SequenceMatcher
 from enum import Enum
 
 from corpus.fingerprint import Fingerprint
-from corpus.shingle import containment, jaccard
+from corpus.shingle import jaccard
 
 # Cheap exit: below both of these, the texts share too little to be related.
 RELATED_JACCARD = 0.3
@@ -70,10 +71,11 @@ def compare(a: Fingerprint, b: Fingerprint) -> Comparison:
     if a.is_short or b.is_short:
         same = 1.0 if a.exact_key == b.exact_key else 0.0
         return Comparison(same, same, 1.0 if same else 0.0)
-    small, large = sorted((a.shingles, b.shingles), key=len)
-    shingle_jaccard = jaccard(set(a.shingles), set(b.shingles))
-    shingle_containment = containment(set(small), set(large))
-    size_ratio = len(small) / len(large) if large else 0.0
+    shared = len(a.shingles & b.shingles)
+    small, large = sorted((len(a.shingles), len(b.shingles)))
+    shingle_jaccard = shared / (small + large - shared)
+    shingle_containment = shared / small
+    size_ratio = small / large
     if shingle_jaccard < RELATED_JACCARD and shingle_containment < RELATED_CONTAINMENT:
         return Comparison(shingle_jaccard, shingle_containment, size_ratio, 1.0, 1.0, 1.0)
     substituted, inserted, inserted_other = differences(a.tokens, b.tokens)
@@ -84,7 +86,7 @@ def shingle_similarity(a: Fingerprint, b: Fingerprint) -> float:
     """Jaccard of the shingle sets (exact match of the normal form for short texts)."""
     if a.is_short or b.is_short:
         return 1.0 if a.exact_key == b.exact_key else 0.0
-    return jaccard(set(a.shingles), set(b.shingles))
+    return jaccard(a.shingles, b.shingles)
 
 
 def differences(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float]:

@@ -8,6 +8,7 @@ taken across paragraph boundaries, as copies often split paragraphs differently.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 SEPARATOR = "\x1f"
 
@@ -21,13 +22,14 @@ def shingles(tokens: Sequence[str], size: int) -> set[str]:
     return {SEPARATOR.join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     if not a and not b:
         return 1.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
-def containment(part: set[str], whole: set[str]) -> float:
+def containment(part: AbstractSet[str], whole: AbstractSet[str]) -> float:
     """Share of ``part``'s shingles found in ``whole``."""
     if not part:
         return 0.0

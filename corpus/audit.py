@@ -165,6 +165,6 @@ def _source_audit(row: SourceRow, paragraphs: list[tuple[str, tuple[int, ...]]])
         joined_as=row.joined_as,
         attests=len(paragraphs) - len(lacks),
         lacks=lacks,
-        adds=adds if len(paragraphs) and len(lacks) < len(paragraphs) else (),
+        adds=adds,
         removed=removed,
     )

@@ -6,10 +6,9 @@ Errors of the corpus (:class:`corpus.CorpusError`) are printed without a traceba
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,10 +21,11 @@ from rich.text import Text
 
 from corpus.api import DB_ENV, Corpus, default_db_path
 from corpus.audit import LARGE_CLUSTER, DocumentAudit
-from corpus.errors import CorpusError, SettingsMismatchError, StoreError, UsageError
+from corpus.errors import CorpusError, StoreError, UsageError
 from corpus.export import write_jsonl, write_parquet
+from corpus.pluginhost import PluginHost
 from corpus.records import AddResult, SourceInfo
-from corpus.report import group_removed, write_html
+from corpus.report import clip, plural, removed_rows, similarity_text, write_html
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,12 +35,12 @@ out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+# A paragraph quoted on one terminal line is clipped to this many characters.
+CLIP = 60
+
+
 def emit(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-
-
-def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    write_jsonl([obj], sys.stdout)
 
 
 class State:
@@ -61,7 +61,7 @@ def handles_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (UsageError, SettingsMismatchError, StoreError) as exc:
+        except (UsageError, StoreError) as exc:  # StoreError includes SettingsMismatchError
             err.print(f"error: {exc}", markup=False)
             sys.exit(2)
         except CorpusError as exc:
@@ -135,7 +135,7 @@ def _print_add_summary(corpus: Corpus, results: list[AddResult]) -> None:
         for column in ("file", "status", "document", "reader", "similarity"):
             table.add_column(column)
         for r in shown:
-            detail = r.error if r.status == "failed" else _fmt(r.similarity)
+            detail = r.error if r.status == "failed" else similarity_text(r.similarity)
             table.add_row(r.path, r.status, str(r.document_id or "—"), r.reader or "—", detail)
         out.print(table)
     tally = Counter(r.status for r in results)
@@ -197,7 +197,9 @@ def show(state: State, document_id: int, as_json: bool) -> None:
     for s in view.sources:
         _print_source_info(s)
     for r in view.related:
-        out.print(f"{r.relation} of document {r.document_id} (similarity {_fmt(r.similarity)})", markup=False)
+        out.print(
+            f"{r.relation} of document {r.document_id} (similarity {similarity_text(r.similarity)})", markup=False
+        )
 
 
 def _heading(text: str) -> None:
@@ -212,7 +214,7 @@ def _print_source_info(s: SourceInfo) -> None:
     reader = " ".join(x for x in (s.reader, s.reader_version) if x) or "—"
     confidence = f" (confidence {s.encoding_confidence:.2f})" if s.encoding_confidence is not None else ""
     facts = [
-        ("joined as", f"{s.joined_as or '—'}, similarity to the canonical text {_fmt(s.similarity)}"),
+        ("joined as", f"{s.joined_as or '—'}, similarity to the canonical text {similarity_text(s.similarity)}"),
         ("reader", f"{reader}: {s.paragraph_count} paragraph(s), {s.removed_count} line(s) removed"),
         ("media type", s.media_type or "—"),
         ("encoding", f"{s.encoding or '—'}{confidence}"),
@@ -264,21 +266,17 @@ def audit(state: State, as_json: bool, html_file: Path | None, large_cluster: in
         out.print(_corpus_summary(counts, len(audits)), markup=False)
     if html_file is not None:
         (err if as_json else out).print(
-            f"wrote {html_file}: the audit of {_plural(len(audits), 'document')} with copies or versions.",
+            f"wrote {html_file}: the audit of {plural(len(audits), 'document')} with copies or versions.",
             markup=False,
             soft_wrap=True,
         )
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
-
-
 def _corpus_summary(counts: dict[str, int], audited: int) -> str:
     return (
-        f"corpus: {_plural(counts['documents'], 'document')}, {_plural(counts['sources'], 'source')}, "
-        f"{_plural(counts['copies'], 'copy', 'copies')} collapsed, {_plural(counts['versions'], 'version')} linked, "
-        f"{_plural(counts['failed'], 'failed source')}; {audited} audited above."
+        f"corpus: {plural(counts['documents'], 'document')}, {plural(counts['sources'], 'source')}, "
+        f"{plural(counts['copies'], 'copy', 'copies')} collapsed, {plural(counts['versions'], 'version')} linked, "
+        f"{plural(counts['failed'], 'failed source')}; {audited} audited above."
     )
 
 
@@ -292,7 +290,7 @@ def _print_audit(a: DocumentAudit) -> None:
     out.print(Text.assemble((f"document {a.document_id}  ", "bold"), (a.title or "(untitled)", "bold")))
     pairs = ", ".join(f"#{x}~#{y} {s:.3f}" for x, y, s in a.pairs[:6]) + (" …" if len(a.pairs) > 6 else "")
     out.print(
-        f"{_plural(len(a.paragraphs), 'canonical paragraph')}, {_plural(len(a.sources), 'source')}"
+        f"{plural(len(a.paragraphs), 'canonical paragraph')}, {plural(len(a.sources), 'source')}"
         + (f"; pairwise similarity {pairs}" if a.pairs else ""),
         markup=False,
     )
@@ -308,11 +306,11 @@ def _print_audit(a: DocumentAudit) -> None:
             s.path,
             s.reader or "—",
             s.encoding or "—",
-            _fmt(s.similarity),
+            similarity_text(s.similarity),
             f"{s.attests}/{total}",
             _positions(s.lacks),
             _positions(s.adds),
-            _plural(len(s.removed), "line"),
+            plural(len(s.removed), "line"),
         )
     out.print(table)
     for s in a.sources:
@@ -324,24 +322,24 @@ def _print_audit(a: DocumentAudit) -> None:
         _print_removed(s.source_id, s.removed)
     changes = {v.other_id: v for v in a.versions}
     for d, relation, sim in a.related:
-        out.print(f"  {relation} of document {d} (similarity {_fmt(sim)})", markup=False)
+        out.print(f"  {relation} of document {d} (similarity {similarity_text(sim)})", markup=False)
         version = changes.get(d)
         if version is None:
             continue
         out.print(
-            f"    {_plural(len(version.changed), 'paragraph')} changed, {len(version.removed)} only here, "
+            f"    {plural(len(version.changed), 'paragraph')} changed, {len(version.removed)} only here, "
             f"{len(version.added)} only in document {d}; `corpus audit --html FILE` shows a word-level diff",
             markup=False,
         )
         for i, j, here, there in version.changed[:3]:
-            out.print(Text(f"    ¶{i + 1}: ", style="red") + Text(_clip(here)))
-            out.print(Text(f"    → ¶{j + 1}: ", style="green") + Text(_clip(there)))
+            out.print(Text(f"    ¶{i + 1}: ", style="red") + Text(clip(here, CLIP)))
+            out.print(Text(f"    → ¶{j + 1}: ", style="green") + Text(clip(there, CLIP)))
     out.print()
 
 
 def _print_paragraphs(a: DocumentAudit, source_id: int, verb: str, positions: tuple[int, ...], style: str) -> None:
     for i in positions[:DETAIL_LINES]:
-        out.print(Text(f"  #{source_id} {verb} ¶{i + 1}: ", style=style) + Text(_clip(a.paragraphs[i])))
+        out.print(Text(f"  #{source_id} {verb} ¶{i + 1}: ", style=style) + Text(clip(a.paragraphs[i], CLIP)))
     if len(positions) > DETAIL_LINES:
         out.print(f"  #{source_id} {verb} {len(positions) - DETAIL_LINES} more paragraph(s)", markup=False)
 
@@ -350,29 +348,23 @@ def _print_removed(source_id: int, removed: tuple[tuple[str, str], ...]) -> None
     """What a reader cut, struck through; repeated lines (running headers) once, with a count."""
     if not removed:
         return
-    by_kind: dict[str, list[tuple[str, int]]] = {}
-    for kind, text, count in group_removed((kind, " ".join(text.split())) for kind, text in removed):
-        by_kind.setdefault(kind, []).append((text, count))
-    out.print(f"  #{source_id}: the reader removed {_plural(len(removed), 'line')}:", markup=False)
-    width = max(len(kind) for kind in by_kind)
-    lines = 0
-    for kind, texts in by_kind.items():
-        rows = [texts] if len(texts) > 3 else [[t] for t in texts]
-        for row in rows:
-            if lines == DETAIL_LINES:
-                out.print(f"    … (`corpus source {source_id} --json` lists everything removed)", markup=False)
-                return
-            line = Text(f"    {kind:<{width}}  ", style="dim")
-            for n, (text, count) in enumerate(row[:3]):
-                if n:
-                    line.append(" · ", style="dim")
-                line.append((_clip(text) if len(row) > 1 else text) or "(blank)", style="strike" if text else "dim")
-                if count > 1:
-                    line.append(f" ×{count}", style="dim")
-            if len(row) > 3:
-                line.append(f" … ({len(row)} different)", style="dim")
-            out.print(line)
-            lines += 1
+    rows = removed_rows((kind, " ".join(text.split())) for kind, text in removed)
+    out.print(f"  #{source_id}: the reader removed {plural(len(removed), 'line')}:", markup=False)
+    width = max(len(kind) for kind, _ in rows)
+    for lines, (kind, row) in enumerate(rows):
+        if lines == DETAIL_LINES:
+            out.print(f"    … (`corpus source {source_id} --json` lists everything removed)", markup=False)
+            return
+        line = Text(f"    {kind:<{width}}  ", style="dim")
+        for n, (text, count) in enumerate(row[:3]):
+            if n:
+                line.append(" · ", style="dim")
+            line.append((clip(text, CLIP) if len(row) > 1 else text) or "(blank)", style="strike" if text else "dim")
+            if count > 1:
+                line.append(f" ×{count}", style="dim")
+        if len(row) > 3:
+            line.append(f" … ({len(row)} different)", style="dim")
+        out.print(line)
 
 
 def _positions(positions: tuple[int, ...]) -> str:
@@ -388,10 +380,6 @@ def _positions(positions: tuple[int, ...]) -> str:
     shown = [f"¶{r[0] + 1}" if len(r) == 1 else f"¶{r[0] + 1}–{r[-1] + 1}" for r in runs[:4]]
     more = " …" if len(runs) > 4 else ""
     return f"{len(positions)}: {', '.join(shown)}{more}"
-
-
-def _clip(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @cli.command()
@@ -410,7 +398,7 @@ def export(state: State, parquet_file: Path | None) -> None:
             write_jsonl(corpus.export(), sys.stdout)
             return
         count = write_parquet(corpus.export(), parquet_file)
-    err.print(f"wrote {_plural(count, 'document')} to {parquet_file}", markup=False)
+    err.print(f"wrote {plural(count, 'document')} to {parquet_file}", markup=False)
 
 
 @cli.command()
@@ -456,10 +444,8 @@ def source(state: State, source_id: int, raw: bool, as_json: bool) -> None:
 @handles_errors
 def readers(as_json: bool) -> None:
     """List the installed readers, and plugins that failed to load."""
-    from corpus.pluginhost import PluginHost
-
     host = PluginHost()
-    rows: Iterable[dict[str, Any]] = [
+    rows: list[dict[str, Any]] = [
         {"name": r.name, "version": r.version, "media_types": list(r.media_types), "plugin": r.plugin}
         for r in host.readers
     ]

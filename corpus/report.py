@@ -16,14 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from corpus.api import Corpus, source_info
 from corpus.audit import LARGE_CLUSTER, DocumentAudit, SourceAudit
-from corpus.records import DocumentView, SourceInfo
+from corpus.records import SourceInfo
 from corpus.textdiff import Block, Changed, Segment, Unchanged, diff_paragraphs
-
-if TYPE_CHECKING:
-    from corpus.api import Corpus
 
 # Up to this many collapsed copies the chart has one bar per copy; above, a histogram.
 BARS_UP_TO = 60
@@ -52,7 +49,8 @@ class VersionDiff:
 @dataclass(frozen=True)
 class DocumentPage:
     audit: DocumentAudit
-    view: DocumentView
+    # What the store records of each source beyond the audit (media type, sha256, metadata…), by id.
+    sources: dict[int, SourceInfo]
     # Diffs against related documents with a higher id (a pair is diffed once, on the lower id).
     diffs: tuple[VersionDiff, ...]
 
@@ -74,18 +72,19 @@ class Report:
 
 
 def collect(corpus: Corpus, *, large_cluster: int = LARGE_CLUSTER) -> Report:
-    """Everything the page shows, read from the corpus once."""
+    """Everything the page shows: the audit, and the source records it does not carry."""
+    audits = corpus.audit(large_cluster=large_cluster)
+    # Relations are stored both ways between live documents, so a related document is audited too.
+    by_id = {a.document_id: a for a in audits}
     pages = []
-    for audit in corpus.audit(large_cluster=large_cluster):
-        view = corpus.document(audit.document_id)
-        diffs = []
-        for other_id, relation, sim in audit.related:
-            if other_id <= audit.document_id:
-                continue
-            other = corpus.document(other_id)
-            blocks = diff_paragraphs([p.text for p in view.paragraphs], [p.text for p in other.paragraphs])
-            diffs.append(VersionDiff(view.document_id, other_id, view.title, other.title, relation, sim, tuple(blocks)))
-        pages.append(DocumentPage(audit, view, tuple(diffs)))
+    for audit in audits:
+        diffs = tuple(
+            _version_diff(audit, by_id[other_id], relation, sim)
+            for other_id, relation, sim in audit.related
+            if other_id > audit.document_id
+        )
+        sources = {row.id: source_info(row) for row in corpus.store.sources(document_id=audit.document_id)}
+        pages.append(DocumentPage(audit, sources, diffs))
     failed = tuple(FailedSource(row.id, row.path, row.error) for row in corpus.failed_sources())
     return Report(
         store=str(corpus.store.path),
@@ -94,6 +93,11 @@ def collect(corpus: Corpus, *, large_cluster: int = LARGE_CLUSTER) -> Report:
         documents=tuple(pages),
         failed=failed,
     )
+
+
+def _version_diff(old: DocumentAudit, new: DocumentAudit, relation: str, similarity: float | None) -> VersionDiff:
+    blocks = diff_paragraphs(old.paragraphs, new.paragraphs)
+    return VersionDiff(old.document_id, new.document_id, old.title, new.title, relation, similarity, tuple(blocks))
 
 
 def write_html(corpus: Corpus, path: Path, *, large_cluster: int = LARGE_CLUSTER) -> Report:
@@ -129,16 +133,44 @@ def lang_attr(text: str | None) -> str:
     return ""
 
 
-def _num(value: float | None) -> str:
+# -- shared with the terminal audit (corpus.cli) --
+
+
+def similarity_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def removed_rows(removed: Iterable[tuple[str, str]]) -> list[tuple[str, list[tuple[str, int]]]]:
+    """What a reader removed as rows of ``(kind, [(text, times), …])``, in order of first appearance.
+
+    Each distinct line once, with how often: a running header cut from every page is one line, not
+    fifty. A kind with more than three different lines (page numbers) is one row; otherwise one row a line.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for item in removed:
+        counts[item] = counts.get(item, 0) + 1
+    by_kind: dict[str, list[tuple[str, int]]] = {}
+    for (kind, text), n in counts.items():
+        by_kind.setdefault(kind, []).append((text, n))
+    rows: list[tuple[str, list[tuple[str, int]]]] = []
+    for kind, texts in by_kind.items():
+        rows += [(kind, texts)] if len(texts) > 3 else [(kind, [t]) for t in texts]
+    return rows
+
+
+# -- page parts --
 
 
 def _title(title: str | None) -> str:
     return esc(title) if title else '<span class="muted">(untitled)</span>'
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _name(path: str) -> str:
@@ -147,7 +179,6 @@ def _name(path: str) -> str:
 
 def render(report: Report) -> str:
     """The whole page as one string."""
-    audited = report.documents
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -168,7 +199,7 @@ def render(report: Report) -> str:
         "<main>",
         _overview(report),
     ]
-    parts += [_document(page) for page in audited]
+    parts += [_document(page) for page in report.documents]
     parts += ["</main>", f"<script>{SCRIPT}</script>", "</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -202,22 +233,27 @@ def _overview(report: Report) -> str:
     return "\n".join(out)
 
 
-def _copies(pages: Sequence[DocumentPage]) -> list[tuple[DocumentPage, SourceAudit]]:
-    return [(p, s) for p in pages for s in p.audit.sources if s.joined_as not in (None, "new")]
+# A collapsed copy in the chart: (its document's id, the copy, its similarity to the canonical text).
+_Copy = tuple[int, SourceAudit, float]
 
 
 def _chart(pages: Sequence[DocumentPage]) -> str:
-    copies = [(p, s) for p, s in _copies(pages) if s.similarity is not None]
+    copies: list[_Copy] = [
+        (p.audit.document_id, s, s.similarity)
+        for p in pages
+        for s in p.audit.sources
+        if s.joined_as not in (None, "new") and s.similarity is not None
+    ]
     caption = "Similarity of every collapsed copy to the canonical text of its document"
     if not copies:
         return f'<figure class="chart"><figcaption>{caption}</figcaption><p class="muted">None.</p></figure>'
-    svg = _bars(copies) if len(copies) <= BARS_UP_TO else _histogram([s.similarity or 0.0 for _, s in copies])
-    low = sum(1 for _, s in copies if (s.similarity or 0.0) < LOW_SIMILARITY)
+    svg = _bars(copies) if len(copies) <= BARS_UP_TO else _histogram([sim for _, _, sim in copies])
+    low = sum(1 for _, _, sim in copies if sim < LOW_SIMILARITY)
     note = f' <span class="muted">· {low} below {LOW_SIMILARITY} (amber): worth a look</span>' if low else ""
     return f'<figure class="chart"><figcaption>{caption} ({len(copies)}){note}</figcaption>{svg}</figure>'
 
 
-def _bars(copies: Sequence[tuple[DocumentPage, SourceAudit]]) -> str:
+def _bars(copies: Sequence[_Copy]) -> str:
     label_w, bar_w, row_h, top = 400, 420, 24, 8
     width = label_w + bar_w + 70
     height = top + row_h * len(copies) + 30
@@ -229,12 +265,11 @@ def _bars(copies: Sequence[tuple[DocumentPage, SourceAudit]]) -> str:
         x = label_w + bar_w * tick / 10
         out.append(f'<line class="grid" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 24}"/>')
         out.append(f'<text class="tick" x="{x:.1f}" y="{height - 8}" text-anchor="middle">{tick / 10:.1f}</text>')
-    for row, (page, s) in enumerate(copies):
+    for row, (document_id, s, sim) in enumerate(copies):
         y = top + row * row_h
-        sim = s.similarity or 0.0
-        label = _clip(f"#{s.source_id} {_name(s.path)} → doc {page.audit.document_id}", 56)
-        out.append(f'<a href="#doc-{page.audit.document_id}">')
-        out.append(f"<title>{esc(s.path)}: similarity {_num(s.similarity)}</title>")
+        label = clip(f"#{s.source_id} {_name(s.path)} → doc {document_id}", 56)
+        out.append(f'<a href="#doc-{document_id}">')
+        out.append(f"<title>{esc(s.path)}: similarity {similarity_text(sim)}</title>")
         out.append(
             f'<text class="label" x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end"'
             f"{lang_attr(label)}>{esc(label)}</text>"
@@ -265,7 +300,7 @@ def _histogram(values: Sequence[float]) -> str:
     for i, n in enumerate(bins):
         h = plot_h * n / peak
         x = left + i * bar_w
-        out.append(f"<g><title>{i / 20:.2f}–{(i + 1) / 20:.2f}: {n} cop{'y' if n == 1 else 'ies'}</title>")
+        out.append(f"<g><title>{i / 20:.2f}–{(i + 1) / 20:.2f}: {plural(n, 'copy', 'copies')}</title>")
         low = " low" if (i + 1) / 20 <= LOW_SIMILARITY else ""
         out.append(
             f'<rect class="bar{low}" x="{x + 2}" y="{top + plot_h - h:.1f}" width="{bar_w - 4}" height="{h:.1f}"/>'
@@ -297,15 +332,20 @@ def _index(pages: Sequence[DocumentPage]) -> str:
     for page in pages:
         a = page.audit
         sims = [s.similarity for s in a.sources if s.similarity is not None]
-        partial = sum(1 for p in page.view.paragraphs if len(set(p.sources)) < len(a.sources))
+        partial = len(_partial(a))
         related = ", ".join(f"{esc(r)} of {d}" for d, r, _ in a.related) or "—"
         out.append(
             f'<tr data-search="{esc(_search_key(page))}"><td><a href="#doc-{a.document_id}">{a.document_id}</a></td>'
             f"<td{lang_attr(a.title)}>{_title(a.title)}</td><td>{len(a.sources)}</td>"
-            f"<td>{_num(min(sims) if sims else None)}</td><td>{partial}</td><td>{related}</td></tr>"
+            f"<td>{similarity_text(min(sims) if sims else None)}</td><td>{partial}</td><td>{related}</td></tr>"
         )
     out.append("</tbody></table>")
     return "\n".join(out)
+
+
+def _partial(a: DocumentAudit) -> set[int]:
+    """Positions of the canonical paragraphs some source lacks."""
+    return {i for s in a.sources for i in s.lacks}
 
 
 def _search_key(page: DocumentPage) -> str:
@@ -314,9 +354,8 @@ def _search_key(page: DocumentPage) -> str:
 
 
 def _document(page: DocumentPage) -> str:
-    a, view = page.audit, page.view
+    a = page.audit
     colors = {s.source_id: PALETTE[i % len(PALETTE)] for i, s in enumerate(a.sources)}
-    info = {s.source_id: s for s in view.sources}
     out = [
         f'<section class="document" id="doc-{a.document_id}" data-search="{esc(_search_key(page))}">',
         f'<h2><span class="docid">document {a.document_id}</span> '
@@ -327,14 +366,14 @@ def _document(page: DocumentPage) -> str:
     if len(a.sources) > 2:
         out.append(_pair_matrix(a, colors))
     out.append('<div class="sources">')
-    out += [_source_card(a, s, info.get(s.source_id), colors[s.source_id]) for s in a.sources]
+    out += [_source_card(a, s, page.sources[s.source_id], colors[s.source_id]) for s in a.sources]
     out.append("</div>")
-    out.append(_paragraph_table(page, colors))
+    out.append(_paragraph_table(a, colors))
     for related_id, relation, sim in a.related:
         if related_id < a.document_id:
             out.append(
                 f'<p class="related">{esc(relation)} of <a href="#doc-{related_id}">document {related_id}</a> '
-                f"(similarity {_num(sim)}): the differences are shown there.</p>"
+                f"(similarity {similarity_text(sim)}): the differences are shown there.</p>"
             )
     out += [_diff(d) for d in page.diffs]
     out.append("</section>")
@@ -356,13 +395,13 @@ def _pair_matrix(a: DocumentAudit, colors: dict[int, str]) -> str:
     out.append("</tr></thead><tbody>")
     for i in ids:
         out.append(f'<tr><th style="color:{colors[i]}">#{i}</th>')
-        out += [f"<td>{'—' if i == j else _num(sims.get((i, j)))}</td>" for j in ids]
+        out += [f"<td>{'—' if i == j else similarity_text(sims.get((i, j)))}</td>" for j in ids]
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def _source_card(a: DocumentAudit, s: SourceAudit, info: SourceInfo | None, color: str) -> str:
+def _source_card(a: DocumentAudit, s: SourceAudit, info: SourceInfo, color: str) -> str:
     total = len(a.paragraphs)
     sim = s.similarity or 0.0
     out = [
@@ -370,26 +409,20 @@ def _source_card(a: DocumentAudit, s: SourceAudit, info: SourceInfo | None, colo
         f'<h3><span class="sid">#{s.source_id}</span> <code{lang_attr(s.path)}>{esc(s.path)}</code></h3>',
         '<dl class="meta">',
         f'<dt>similarity to canonical</dt><dd><span class="meter"><span style="width:{sim * 100:.1f}%">'
-        f"</span></span> <b>{_num(s.similarity)}</b></dd>",
+        f"</span></span> <b>{similarity_text(s.similarity)}</b></dd>",
         f"<dt>joined as</dt><dd>{esc(s.joined_as or '—')}</dd>",
         f"<dt>attests</dt><dd>{s.attests} of {total} paragraphs</dd>",
     ]
-    if info is not None:
-        reader = f"{info.reader} {info.reader_version}" if info.reader and info.reader_version else info.reader
-        confidence = f" ({info.encoding_confidence:.2f})" if info.encoding_confidence is not None else ""
-        out += [
-            f"<dt>reader</dt><dd>{esc(reader or '—')}</dd>",
-            f"<dt>media type</dt><dd>{esc(info.media_type or '—')}</dd>",
-            f"<dt>encoding</dt><dd>{esc(info.encoding or '—')}{esc(confidence)}</dd>",
-            f'<dt>sha256</dt><dd><code title="{esc(info.sha256)}">{esc(info.sha256[:16])}…</code></dd>',
-        ]
-        out += [f"<dt>{esc(k)}</dt><dd{lang_attr(v)}>{esc(v)}</dd>" for k, v in sorted(info.metadata.items())]
-        out += [f"<dt>also at</dt><dd><code>{esc(loc)}</code></dd>" for loc in info.locations[1:]]
-    else:
-        out += [
-            f"<dt>reader</dt><dd>{esc(s.reader or '—')}</dd>",
-            f"<dt>encoding</dt><dd>{esc(s.encoding or '—')}</dd>",
-        ]
+    reader = f"{info.reader} {info.reader_version}" if info.reader and info.reader_version else info.reader
+    confidence = f" ({info.encoding_confidence:.2f})" if info.encoding_confidence is not None else ""
+    out += [
+        f"<dt>reader</dt><dd>{esc(reader or '—')}</dd>",
+        f"<dt>media type</dt><dd>{esc(info.media_type or '—')}</dd>",
+        f"<dt>encoding</dt><dd>{esc(info.encoding or '—')}{esc(confidence)}</dd>",
+        f'<dt>sha256</dt><dd><code title="{esc(info.sha256)}">{esc(info.sha256[:16])}…</code></dd>',
+    ]
+    out += [f"<dt>{esc(k)}</dt><dd{lang_attr(v)}>{esc(v)}</dd>" for k, v in sorted(info.metadata.items())]
+    out += [f"<dt>also at</dt><dd><code>{esc(loc)}</code></dd>" for loc in info.locations[1:]]
     out.append("</dl>")
     out.append(_positions("lacks", "Lacks", s.lacks, a.paragraphs))
     out.append(_positions("adds", "Only this source has", s.adds, a.paragraphs))
@@ -403,19 +436,10 @@ def _positions(css: str, label: str, positions: Sequence[int], paragraphs: Seque
         return ""
     items = "".join(
         f'<li><span class="pno">¶{i + 1}</span> '
-        f"<span{lang_attr(paragraphs[i])}>{esc(_clip(paragraphs[i], 240))}</span></li>"
+        f"<span{lang_attr(paragraphs[i])}>{esc(clip(paragraphs[i], 240))}</span></li>"
         for i in positions
     )
     return f'<div class="{css}"><h4>{esc(label)} {len(positions)} paragraph(s)</h4><ul>{items}</ul></div>'
-
-
-def group_removed(removed: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
-    """Each distinct (kind, text) the reader removed, once, with how often: a running header cut
-    from every page is one line, not fifty. In order of first appearance."""
-    counts: dict[tuple[str, str], int] = {}
-    for item in removed:
-        counts[item] = counts.get(item, 0) + 1
-    return [(kind, text, n) for (kind, text), n in counts.items()]
 
 
 def _removed(removed: Sequence[tuple[str, str]]) -> str:
@@ -423,18 +447,11 @@ def _removed(removed: Sequence[tuple[str, str]]) -> str:
     count; a kind with many different lines (page numbers) on one row."""
     if not removed:
         return '<div class="removed"><h4>Removed by the reader: nothing</h4></div>'
-    by_kind: dict[str, list[tuple[str, int]]] = {}
-    for kind, text, n in group_removed(removed):
-        by_kind.setdefault(kind, []).append((text, n))
     rows: list[str] = []
-    for kind, texts in by_kind.items():
-        groups = [texts] if len(texts) > 3 else [[t] for t in texts]
-        for group in groups:
-            shown = " · ".join(_struck(text, n) for text, n in group[:REMOVED_SHOWN])
-            more = (
-                f' <span class="times">… {len(group) - REMOVED_SHOWN} more</span>' if len(group) > REMOVED_SHOWN else ""
-            )
-            rows.append(f'<li><span class="kind">{esc(kind)}</span> {shown}{more}</li>')
+    for kind, group in removed_rows(removed):
+        shown = " · ".join(_struck(text, n) for text, n in group[:REMOVED_SHOWN])
+        more = f' <span class="times">… {len(group) - REMOVED_SHOWN} more</span>' if len(group) > REMOVED_SHOWN else ""
+        rows.append(f'<li><span class="kind">{esc(kind)}</span> {shown}{more}</li>')
     out = [f'<div class="removed"><h4>Removed by the reader: {len(removed)} line(s)</h4>']
     out.append(f"<ul>{''.join(rows[:REMOVED_SHOWN])}</ul>")
     if len(rows) > REMOVED_SHOWN:
@@ -449,29 +466,28 @@ def _struck(text: str, count: int) -> str:
     return shown + (f' <span class="times">×{count}</span>' if count > 1 else "")
 
 
-def _paragraph_table(page: DocumentPage, colors: dict[int, str]) -> str:
-    a, view = page.audit, page.view
+def _paragraph_table(a: DocumentAudit, colors: dict[int, str]) -> str:
     ids = [s.source_id for s in a.sources]
-    partial = sum(1 for p in view.paragraphs if not set(ids) <= set(p.sources))
+    lacking = {s.source_id: set(s.lacks) for s in a.sources}
+    partial = _partial(a)
     out = [
-        f'<details class="canonical" open><summary>Canonical text, {len(view.paragraphs)} paragraphs, '
-        f"each with the sources that attest it ({partial} not attested by every source)</summary>",
+        f'<details class="canonical" open><summary>Canonical text, {len(a.paragraphs)} paragraphs, '
+        f"each with the sources that attest it ({len(partial)} not attested by every source)</summary>",
         '<p class="noprint"><label><input type="checkbox" class="only-partial"> show only paragraphs '
         "some source lacks</label></p>",
         '<table class="paragraphs"><thead><tr><th>¶</th>',
     ]
     out += [f'<th class="mark" style="color:{colors[i]}">#{i}</th>' for i in ids]
     out.append("<th>text</th></tr></thead><tbody>")
-    for n, p in enumerate(view.paragraphs):
-        attesting = set(p.sources)
-        row_class = "full" if set(ids) <= attesting else "partial"
+    for n, text in enumerate(a.paragraphs):
+        row_class = "partial" if n in partial else "full"
         out.append(f'<tr class="{row_class}"><td class="pno">{n + 1}</td>')
         for i in ids:
-            if i in attesting:
+            if n not in lacking[i]:
                 out.append(f'<td class="mark yes" style="color:{colors[i]}" title="#{i} attests ¶{n + 1}">●</td>')
             else:
                 out.append(f'<td class="mark no" title="#{i} lacks ¶{n + 1}">✕</td>')
-        out.append(f"<td{lang_attr(p.text)}>{esc(p.text)}</td></tr>")
+        out.append(f"<td{lang_attr(text)}>{esc(text)}</td></tr>")
     out.append("</tbody></table></details>")
     return "\n".join(out)
 
@@ -481,7 +497,7 @@ def _diff(d: VersionDiff) -> str:
     out = [
         '<div class="version">',
         f'<h3>{esc(d.relation)}: document {d.old_id} → <a href="#doc-{d.new_id}">document {d.new_id}</a> '
-        f'<span class="muted">similarity {_num(d.similarity)} · {changed} paragraph(s) changed</span></h3>',
+        f'<span class="muted">similarity {similarity_text(d.similarity)} · {changed} paragraph(s) changed</span></h3>',
         f'<p class="muted"><span{lang_attr(d.old_title)}>{_title(d.old_title)}</span> → '
         f"<span{lang_attr(d.new_title)}>{_title(d.new_title)}</span>. "
         '<del class="old">struck out</del>: only in the first; <ins>underlined</ins>: only in the second.</p>',
@@ -524,13 +540,13 @@ def _context(block: Unchanged, *, first: bool, last: bool) -> list[str]:
     paragraphs = block.paragraphs
     head = 0 if first else DIFF_CONTEXT
     tail = 0 if last else DIFF_CONTEXT
-    if len(paragraphs) <= head + tail + 1:
-        head, tail = len(paragraphs), 0
-    out = [_same(block.old_start + k, paragraphs[k]) for k in range(min(head, len(paragraphs)))]
-    hidden = len(paragraphs) - head - tail
-    if hidden > 0:
-        out.append(f'<li class="same folded">… {hidden} unchanged paragraph(s) …</li>')
-    out += [_same(block.old_start + k, paragraphs[k]) for k in range(len(paragraphs) - tail, len(paragraphs))]
+    n = len(paragraphs)
+    if n <= head + tail + 1:  # folding would hide one paragraph at most: show them all
+        head, tail = n, 0
+    out = [_same(block.old_start + k, paragraphs[k]) for k in range(head)]
+    if head + tail < n:
+        out.append(f'<li class="same folded">… {n - head - tail} unchanged paragraph(s) …</li>')
+    out += [_same(block.old_start + k, paragraphs[k]) for k in range(n - tail, n)]
     return out
 
 

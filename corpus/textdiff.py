@@ -50,7 +50,7 @@ class Segment:
 
 @dataclass(frozen=True)
 class Unchanged:
-    """Paragraphs the two versions share: ``old[old_start:old_start+count]`` is ``new[new_start:…]``."""
+    """Paragraphs the two versions share, from ``old[old_start]`` and ``new[new_start]`` on."""
 
     old_start: int
     new_start: int
@@ -92,19 +92,13 @@ def diff_text(old: str, new: str) -> tuple[Segment, ...]:
 def diff_paragraphs(old: Sequence[str], new: Sequence[str]) -> list[Block]:
     """Align two versions paragraph by paragraph; changed paragraphs carry a token diff."""
     blocks: list[Block] = []
-    matcher = SequenceMatcher(None, list(old), list(new), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    pairing = _Pairing(old, new)
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, list(old), list(new), autojunk=False).get_opcodes():
         if tag == "equal":
             blocks.append(Unchanged(i1, j1, tuple(old[i1:i2])))
         else:
-            pairing = _Pairing(old, new)
             blocks.extend(pairing.block(i1, i2, j1, j2))
     return blocks
-
-
-def similarity(old: str, new: str) -> float:
-    """Share of tokens the two texts have in common (difflib's ratio over tokens)."""
-    return SequenceMatcher(None, tokens(old), tokens(new), autojunk=False).ratio()
 
 
 class _Pairing:
@@ -143,9 +137,8 @@ class _Pairing:
                     ratio = matcher.ratio()
                     if ratio > best:
                         best, best_i, best_j = ratio, i, j
-        if best_i < 0:
-            deleted = [Changed(i, None, (Segment("delete", old[i]),)) for i in range(i1, i2)]
-            return deleted + [Changed(None, j, (Segment("insert", new[j]),)) for j in range(j1, j2)]
+        if best_i < 0:  # nothing alike: all deleted, then all inserted
+            return self.block(i1, i2, j1, j1) + self.block(i2, i2, j1, j2)
         return [
             *self.block(i1, best_i, j1, best_j),
             self._pair(best_i, best_j),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import select
 import shutil
 import struct
 import subprocess
@@ -67,11 +68,16 @@ class PageLog:
 
 
 class Chromium:
-    """One headless browser with one page. Use as a context manager."""
+    """One headless browser with one page. Use as a context manager.
+
+    ``timeout`` is how long to wait for any one message from the browser before giving up.
+    """
 
     def __init__(self, executable: str, *, width: int = 1280, height: int = 900, timeout: float = 60) -> None:
         self.width, self.height, self.timeout = width, height, timeout
         self._profile = tempfile.TemporaryDirectory(prefix="corpus-chromium-")
+        # A file, not a pipe: nobody reads Chromium's stderr while it runs, and a full pipe would stall it.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
 
@@ -90,7 +96,7 @@ class Chromium:
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self._stderr,
             pass_fds=(3, 4),
             preexec_fn=wire_pipes,
         )
@@ -101,11 +107,17 @@ class Chromium:
         self._session: str | None = None
         self.page_log = PageLog()
         self.events: list[dict[str, Any]] = []
-        target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self._session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        for domain in ("Page", "Runtime", "Log"):
-            self.send(f"{domain}.enable")
-        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        try:
+            target = self.send("Target.createTarget", url="about:blank")["targetId"]
+            self._session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+            for domain in ("Page", "Runtime", "Log"):
+                self.send(f"{domain}.enable")
+            self.send(
+                "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False
+            )
+        except BaseException:
+            self.close()
+            raise
 
     # -- protocol --------------------------------------------------------------------
     def send(self, method: str, **params: Any) -> dict[str, Any]:
@@ -125,9 +137,12 @@ class Chromium:
 
     def _read(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            if not select.select([self._from_browser], [], [], self.timeout)[0]:
+                raise ProtocolError(f"no message from chromium in {self.timeout:g} s")
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
-                stderr = self._proc.stderr.read().decode(errors="replace") if self._proc.stderr else ""
+                self._stderr.seek(0)
+                stderr = self._stderr.read().decode(errors="replace")
                 raise ProtocolError(f"chromium closed the pipe; its stderr:\n{stderr[-3000:]}")
             self._buffer += chunk
         raw, _, self._buffer = self._buffer.partition(b"\0")
@@ -197,8 +212,7 @@ class Chromium:
                 self._proc.wait()
             os.close(self._to_browser)
             os.close(self._from_browser)
-            if self._proc.stderr:
-                self._proc.stderr.close()
+            self._stderr.close()
             self._profile.cleanup()
 
     def __enter__(self) -> Chromium:

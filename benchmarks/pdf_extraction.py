@@ -49,7 +49,7 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "pdf_extraction.md"
 
 # An extractor maps a PDF file to (its text, its page count).
-Extractor = Callable[[Path], "tuple[str, int]"]
+Extractor = Callable[[Path], tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -161,8 +161,6 @@ EXTRACTORS: dict[str, tuple[Extractor, str]] = {
 
 
 # -- measuring ----------------------------------------------------------------
-
-
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,9 @@ import corpus_pdftext
 import corpus_text
 import corpus_webtext
 import pytest
+from conftest import PDF_SEED, SHARED_DATA, WEB_SEED
 
 from corpus import Reader, SourceFile
-
-SEEDS = Path(__file__).parents[1] / "seeds"
-SHARED = Path(__file__).parents[2] / "shared" / "data"
 
 PROSE_EN = (
     "The committee met on Tuesday to discuss next year's budget.\n"
@@ -47,7 +45,7 @@ def chosen(source: SourceFile) -> str:
 
 
 def shared(relative: str) -> Path:
-    path = SHARED / relative
+    path = SHARED_DATA / relative
     if not path.exists():
         pytest.skip(f"shared test data not present: {path}")
     return path
@@ -70,9 +68,7 @@ def test_registers_one_reader_named_text(reader: Reader) -> None:
 
 
 @pytest.mark.parametrize("prose", [PROSE_EN, PROSE_ZH])
-def test_one_paragraph_per_line_prose_goes_here_line_by_line(
-    reader: Reader, tmp_path: Path, prose: str
-) -> None:
+def test_one_paragraph_per_line_prose_goes_here_line_by_line(reader: Reader, tmp_path: Path, prose: str) -> None:
     source = source_of(write(tmp_path, "prose.txt", prose))
     assert chosen(source) == "text"
     extract = reader.read(source)
@@ -106,9 +102,7 @@ def test_wrapped_english_paragraphs_are_rejoined(reader: Reader) -> None:
     source = source_of(shared("gutenberg/alice-11/11-0.txt"))
     assert chosen(source) == "text"
     extract = reader.read(source)
-    opening = [
-        p for p in extract.paragraphs if p.startswith("Alice was beginning to get very tired")
-    ]
+    opening = [p for p in extract.paragraphs if p.startswith("Alice was beginning to get very tired")]
     assert len(opening) == 1
     assert "of having nothing to do: once or twice she had peeped into the book" in opening[0]
     assert opening[0].endswith("‘without pictures or conversations?’")
@@ -152,9 +146,7 @@ Version **2.0** brings a [new parser](https://example.org/parser) and
 """
 
 
-def test_markdown_is_recognised_by_its_syntax_and_read_as_text(
-    reader: Reader, tmp_path: Path
-) -> None:
+def test_markdown_is_recognised_by_its_syntax_and_read_as_text(reader: Reader, tmp_path: Path) -> None:
     source = source_of(write(tmp_path, "notes.txt", MARKDOWN))
     assert chosen(source) == "text"
     plain = source_of(write(tmp_path, "plain.txt", PROSE_EN))
@@ -172,8 +164,8 @@ def test_markdown_is_recognised_by_its_syntax_and_read_as_text(
 
 
 def test_seeds_are_left_to_the_readers_that_know_them(reader: Reader) -> None:
-    for name in ("000_c0c16b73368775be.txt", "003_dba224dbe8b168d4.txt"):
-        source = source_of(SEEDS / name)
+    for path in (WEB_SEED, PDF_SEED):
+        source = source_of(path)
         assert chosen(source) != "text"
         assert reader.sniff(source) == pytest.approx(0.1)
 

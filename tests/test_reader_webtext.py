@@ -11,13 +11,9 @@ import corpus_pdftext
 import corpus_text
 import corpus_webtext
 import pytest
+from conftest import PDF_SEED, SHARED_DATA, TITLE, WEB_SEED
 
 from corpus import Extract, Reader, SourceFile
-
-SEEDS = Path(__file__).parents[1] / "seeds"
-SHARED = Path(__file__).parents[2] / "shared" / "data"
-WEB_SEED = SEEDS / "000_c0c16b73368775be.txt"
-PDF_SEED = SEEDS / "003_dba224dbe8b168d4.txt"
 
 SECTION_NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
 
@@ -36,7 +32,7 @@ def registered(plugin: object) -> Reader:
 
 
 def shared(relative: str) -> Path:
-    path = SHARED / relative
+    path = SHARED_DATA / relative
     if not path.exists():
         pytest.skip(f"shared test data not present: {path}")
     return path
@@ -58,7 +54,7 @@ def test_registers_one_reader_named_webtext(reader: Reader) -> None:
 
 
 def test_seed_title_and_date_come_from_the_page_header(seed: Extract) -> None:
-    assert seed.title == "中共中央关于加强和改进党的群团工作的意见"
+    assert seed.title == TITLE
     assert seed.metadata["date"] == "2015-07-23"
 
 
@@ -213,8 +209,8 @@ def trigram_f1(text: str, truth: str) -> float:
 
 
 @pytest.mark.parametrize("extractor", EXTRACTORS)
-@pytest.mark.parametrize(("folder", "title", "date"), PRINTED)
-def test_printed_page_is_claimed_by_this_reader(folder: str, title: str, date: str, extractor: str) -> None:
+@pytest.mark.parametrize("folder", [folder for folder, _, _ in PRINTED])
+def test_printed_page_is_claimed_by_this_reader(folder: str, extractor: str) -> None:
     source = source_of(shared(f"zh-web-vs-pdf/{folder}/web.browser-print.{extractor}.txt"))
     mine = registered(corpus_webtext).sniff(source) or 0.0
     others = [registered(p).sniff(source) or 0.0 for p in (corpus_text, corpus_pdftext)]
@@ -222,9 +218,9 @@ def test_printed_page_is_claimed_by_this_reader(folder: str, title: str, date: s
 
 
 @pytest.mark.parametrize("extractor", EXTRACTORS)
-@pytest.mark.parametrize(("folder", "title", "date"), PRINTED)
+@pytest.mark.parametrize(("folder", "date"), [(folder, date) for folder, _, date in PRINTED])
 def test_printed_page_gives_the_article_and_nothing_else(
-    reader: Reader, folder: str, title: str, date: str, extractor: str
+    reader: Reader, folder: str, date: str, extractor: str
 ) -> None:
     path = shared(f"zh-web-vs-pdf/{folder}/web.browser-print.{extractor}.txt")
     truth = (path.parent / "groundtruth.main-text.txt").read_text(encoding="utf-8")
@@ -238,10 +234,8 @@ def test_printed_page_gives_the_article_and_nothing_else(
     assert extract.metadata["url"].startswith("file:///") and extract.metadata["url"].endswith(".html")
 
 
-@pytest.mark.parametrize(("folder", "title", "date"), PRINTED)
-def test_printed_page_title_is_the_headline_the_running_header_names(
-    reader: Reader, folder: str, title: str, date: str
-) -> None:
+@pytest.mark.parametrize(("folder", "title"), [(folder, title) for folder, title, _ in PRINTED])
+def test_printed_page_title_is_the_headline_the_running_header_names(reader: Reader, folder: str, title: str) -> None:
     # PyMuPDF keeps the digits pdftotext loses from the header's mixed fonts;
     # the headline set large wraps over two lines (D05) and is rejoined.
     extract = reader.read(source_of(shared(f"zh-web-vs-pdf/{folder}/web.browser-print.pymupdf.txt")))

@@ -128,9 +128,9 @@ def _printed_page(
 
 
 def _byline_date(found: Sequence[Paragraph], title_index: int | None, start: int) -> str | None:
-    """The first date between the title (or a few paragraphs above the article) and the article."""
+    """The first date from below the title (or a few paragraphs above the article) to the article's first paragraph."""
     first = title_index + 1 if title_index is not None else max(0, start - _BYLINE_LOOKBACK)
-    for paragraph in list(found[first:start]) + list(found[start : start + 1]):
+    for paragraph in found[first : start + 1]:
         match = _DATE.search(paragraph.text)
         if match:
             year, month, day = (int(g) for g in match.groups())

@@ -125,7 +125,6 @@ class _Style:
             abs(line.x0 - self.margin) <= _SAME_X for line in rest
         )
 
-
     def aligned(self, paragraph: Paragraph) -> bool:
         """Does ``paragraph`` start at the body's margin or indent, or sit centred over it?"""
         x0 = paragraph.lines[0].x0

@@ -7,8 +7,9 @@ Among them a line is furniture when
 - it is a page number (``— 3 —``, ``Page 3 of 10``, ``[Page 3]``, ``3/10``, a bare
   ``3`` or ``iv``), or it opens or closes with the page's number, which counts
   up with the pages (``14 CHAPTER 1. DOWN THE RABBIT-HOLE``);
-- with its digits masked it comes back at the same height on page after page
-  (the document's title, ``Copyright Office Summary December 1998 Page 7``);
+- with its digits masked it comes back among the edge lines of the same edge
+  (top or bottom) on page after page (the document's title, ``Copyright
+  Office Summary December 1998 Page 7``);
 - it is what a browser prints on every page of a web page: a date-and-time
   stamp with the page's title on top, the URL with ``n/m`` at the bottom.
 
@@ -23,7 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus_pdftext import is_page_number
+from corpus_pdftext import is_page_number, is_print_stamp
 
 from corpus import Removed
 from corpus_pdf._lines import TextLine
@@ -37,10 +38,8 @@ _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$"
 _EDGE_NUMBER = re.compile(r"^(\d{1,4})\s+\S|\S\s+(\d{1,4})$")
 _URL = re.compile(r"\b(?:https?|file|ftp)://\S+|\bwww\.[\w-]+\.\S+", re.IGNORECASE)
 _COUNTER = re.compile(r"(?:^|\s)\d{1,4}\s*(?:/|of)\s*\d{1,4}$", re.IGNORECASE)
-# Chrome, Edge and Safari stamp "11/21/26, 11:59 PM"; Firefox "21/11/2026, 23:59".
-_PRINT_STAMP = re.compile(
-    r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s|$)"
-)
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def strip_furniture(pages: Sequence[Sequence[TextLine]]) -> Furniture:
                 furniture.append(line.text)
         kept.append(body)
     urls = [m.group() for text in furniture for m in [_URL.search(text)] if m]
-    counted = any(_COUNTER.search(text) or _PRINT_STAMP.match(text) for text in furniture)
+    counted = any(_COUNTER.search(text) or is_print_stamp(text) for text in furniture)
     url = Counter(urls).most_common(1)[0][0] if urls else None
     return Furniture(kept, removed, url, printed_web_page=url is not None and counted)
 
@@ -89,7 +88,7 @@ def _edge_lines(page: Sequence[TextLine]) -> dict[int, str]:
 
 def _mask(text: str) -> str:
     """The line with its numbers masked: the same on every page for a running header or footer."""
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.strip()))
+    return _SPACES.sub(" ", _DIGITS.sub("#", text.strip()))
 
 
 def _running(pages: Sequence[Sequence[TextLine]], edges: list[dict[int, str]]) -> set[tuple[bool, str]]:
@@ -153,11 +152,12 @@ def _kind(
     numbered = is_page_number(text) or _BARE_NUMBER.match(text) or _ROMAN.match(text)
     if numbered and (not single or slot in ("top-0", "bottom-0")):
         return "page-number"
-    if _PRINT_STAMP.match(text) or (_URL.search(text) and _COUNTER.search(text)):
-        return "running-header" if top else "running-footer"
-    if _is_running(top, _mask(line.text), running):
-        return "running-header" if top else "running-footer"
-    if offset is not None and _edge_number(text) == number + offset:
+    if (
+        is_print_stamp(text)  # a browser's stamps
+        or (_URL.search(text) and _COUNTER.search(text))
+        or _is_running(top, _mask(text), running)
+        or (offset is not None and _edge_number(text) == number + offset)
+    ):
         return "running-header" if top else "running-footer"
     return None
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
@@ -52,13 +53,12 @@ class TextLine:
     height: float
     size: float
     page_width: float
-    page_height: float
 
     @property
     def width(self) -> float:
         return self.x1 - self.x0
 
-    @property
+    @cached_property
     def unit(self) -> float:
         """Width of one half-width column of this line's text (a CJK character takes two)."""
         return self.width / max(1, display_width(self.text))
@@ -111,7 +111,6 @@ class _Page:
             height=max(0.1, top - bottom),
             size=round(size, 1),
             page_width=self.width,
-            page_height=self.height,
         )
 
 
@@ -221,9 +220,10 @@ def _split(page: _Page, raw: str, offset: int) -> list[TextLine]:
 def _middle(raw: str, start: int, end: int) -> int:
     """The string index of a printed (not blank) character in the middle of ``raw[start:end]``."""
     middle = (start + end) // 2
-    for i in sorted(range(start, end), key=lambda i: abs(i - middle)):
-        if not raw[i].isspace() and raw[i] != SOFT_HYPHEN:
-            return i
+    for distance in range(end - start):
+        for i in (middle - distance, middle + distance):  # the left one first, on a tie
+            if start <= i < end and not raw[i].isspace() and raw[i] != SOFT_HYPHEN:
+                return i
     return start
 
 

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
-from corpus_pdftext import display_width, ends_sentence, is_cjk, is_heading, join, tidy
+from corpus_pdftext import display_width, ends_sentence, has_cjk, is_heading, join, tidy
 
 from corpus_pdf._lines import TextLine
 
@@ -46,12 +46,12 @@ _GAP_LAYOUT_SHARE = 0.04
 # this share of the column is left empty.
 _GAP_LAYOUT_ROOM = 0.3
 _INDENT_UNITS = 1.5
-_LEADING_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_LEADING_WORD = re.compile(f"[^\\s{_CJK}]+")
 _HYPHENATED = re.compile(r"[A-Za-z]-$")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _LAST_WORD = re.compile(r"[A-Za-z]+$")
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_PAIR = re.compile(f"(?=([{_CJK}][ \u3000]?[{_CJK}]))")
 _CJK_SPACE = re.compile(f"(?<=[{_CJK}])[ \u3000](?=[{_CJK}])")
 _LETTER_SPACED = 0.6
@@ -71,14 +71,6 @@ class Paragraph:
     @property
     def size(self) -> float:
         return max(line.size for line in self.lines)
-
-    @property
-    def x0(self) -> float:
-        return min(line.x0 for line in self.lines)
-
-    @property
-    def x1(self) -> float:
-        return max(line.x1 for line in self.lines)
 
     @property
     def centred(self) -> bool:
@@ -179,12 +171,10 @@ def paragraphs(pages: Sequence[Sequence[TextLine]], *, web_page: bool = False) -
     """The paragraphs of the pages' lines (furniture already cut), in reading order."""
     layout = _measure(pages)
     shared = _Margins([line for page in pages for line in page], any_size=True) if web_page else None
-    geometry = {
-        id(line): column
-        for page in pages
-        for column in [_Page(page, shared or _Margins(page, any_size=False))]
-        for line in page
-    }
+    geometry: dict[int, _Page] = {}
+    for page in pages:
+        columns = _Page(page, shared or _Margins(page, any_size=False))
+        geometry.update((id(line), columns) for line in page)
     out: list[list[TextLine]] = []
     previous: TextLine | None = None
     for page in pages:
@@ -304,6 +294,6 @@ def _slack(line: TextLine) -> float:
     them; justified Latin text is flush, ragged Latin text is covered by the
     next word's width.
     """
-    if any(is_cjk(ch) for ch in line.text[-3:]):
+    if has_cjk(line.text[-3:]):
         return 2.5
     return 1.0

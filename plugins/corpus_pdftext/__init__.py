@@ -32,14 +32,13 @@ from itertools import pairwise
 
 from corpus import Extract, Reader, SourceFile, hookimpl
 from corpus_pdftext._layout import Layout, ends_sentence, hard_wrapped, measure
-from corpus_pdftext._lines import Line, display_width, indent, is_cjk, join, split_lines, tidy
+from corpus_pdftext._lines import Line, display_width, has_cjk, indent, join, split_lines, tidy
 from corpus_pdftext._pages import (
     Depaginated,
     cells,
     depaginate,
     is_page_number,
     is_print_stamp,
-    is_url,
     strip_furniture,
     without_print_stamp,
 )
@@ -54,11 +53,10 @@ __all__ = [
     "depaginate",
     "display_width",
     "ends_sentence",
-    "is_cjk",
+    "has_cjk",
     "is_heading",
     "is_page_number",
     "is_print_stamp",
-    "is_url",
     "join",
     "rejoin",
     "text_of",

@@ -13,14 +13,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus_pdftext._lines import Line, display_width, indent, is_cjk
+from corpus_pdftext._lines import Line, has_cjk, indent
 
 # A line is "full" when it reaches this share of the typical width: the right
 # margin of proportional fonts is ragged by a few characters.
 _FULL_SHARE = 0.85
 _WIDTH_PERCENTILE = 0.8
-FINAL_PUNCT = "。！？；：.!?;:…"
-CLOSERS = "”’」』）)\"'》】"
+_FINAL_PUNCT = "。！？；：.!?;:…"
+_CLOSERS = "”’」』）)\"'》】"
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,9 @@ class Layout:
         return blank_run >= (2 if self.double_spaced else 1)
 
 
-def width_of(line: Line) -> int:
-    return display_width(line.text.rstrip())
-
-
 def ends_sentence(text: str) -> bool:
-    stripped = text.rstrip().rstrip(CLOSERS)
-    return bool(stripped) and stripped[-1] in FINAL_PUNCT
-
-
-def _cjk(text: str) -> bool:
-    return any(is_cjk(ch) for ch in text)
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _FINAL_PUNCT
 
 
 def _percentile(values: Sequence[int], share: float) -> int:
@@ -70,7 +62,7 @@ def _double_spaced(lines: Sequence[Line]) -> bool:
 def measure(lines: Sequence[Line]) -> Layout:
     """The page as the lines show it (page furniture already cut)."""
     filled = [line for line in lines if not line.blank]
-    widths = [width_of(line) for line in filled]
+    widths = [line.width for line in filled]
     indents = Counter(indent(line.text) for line in filled)
     base = indents.most_common(1)[0][0] if indents else 0
     double = _double_spaced(lines)
@@ -103,10 +95,10 @@ def _own_margin(window: Sequence[int], cjk: bool, page_width: int) -> int | None
 
 def local_widths(block: Sequence[Line], layout: Layout) -> list[int]:
     """The full-line width where each line of ``block`` sits."""
-    widths = [width_of(line) for line in block]
+    widths = [line.width for line in block]
     out: list[int] = []
     for i, line in enumerate(block):
-        cjk = _cjk(line.text)
+        cjk = has_cjk(line.text)
         after = _AFTER_CJK if cjk else _AFTER_LATIN
         margin = _own_margin(widths[max(0, i - _BEFORE) : i + after + 1], cjk, layout.width)
         out.append(layout.width if margin is None else margin)
@@ -114,7 +106,7 @@ def local_widths(block: Sequence[Line], layout: Layout) -> list[int]:
 
 
 def is_full(line: Line, layout: Layout) -> bool:
-    return width_of(line) >= _FULL_SHARE * layout.width
+    return line.width >= _FULL_SHARE * layout.width
 
 
 def hard_wrapped(lines: Sequence[Line], layout: Layout) -> float:

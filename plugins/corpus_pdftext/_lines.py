@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 # Only "\n" ends a line: str.splitlines() would also split on the form feeds
 # that mark page breaks, and shift every offset after them.
@@ -30,6 +31,11 @@ class Line:
     @property
     def blank(self) -> bool:
         return not self.text.strip()
+
+    @cached_property
+    def width(self) -> int:
+        """Display width of the text, trailing blanks not counted (asked of every line several times)."""
+        return display_width(self.text.rstrip())
 
 
 def split_lines(text: str) -> list[Line]:
@@ -64,13 +70,22 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+# The ranges of is_cjk, to search a whole line in one call: display_width asks it of every line.
+_CJK_CHAR = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+def has_cjk(text: str) -> bool:
+    """Does ``text`` hold a character that :func:`is_cjk`?"""
+    return _CJK_CHAR.search(text) is not None
+
+
 def display_width(text: str) -> int:
     """Width in half-width columns, as the text sat on the page.
 
     A CJK character takes two; so do curly quotes and dashes in a line of CJK
     text, where the fonts set them full-width.
     """
-    wide = "WFA" if any(is_cjk(ch) for ch in text) else "WF"
+    wide = "WFA" if has_cjk(text) else "WF"
     width = 0
     for ch in text:
         if unicodedata.combining(ch):
@@ -93,7 +108,9 @@ def indent(text: str) -> int:
 
 
 _QUOTES = "\"'“”‘’「」『』《》()（）[]【】"
-_HYPHENATED = re.compile(r"[A-Za-z]-$")
+# A line ending so may have split a word (``exam-`` + ``ple``).
+HYPHENATED = re.compile(r"[A-Za-z]-$")
+_JUSTIFICATION = re.compile(r"[ \t\xa0]{2,}")
 
 
 def join(left: str, right: str) -> str:
@@ -105,7 +122,7 @@ def join(left: str, right: str) -> str:
     """
     if not left:
         return right
-    if _HYPHENATED.search(left) and right[:1].islower():
+    if HYPHENATED.search(left) and right[:1].islower():
         return left[:-1] + right
     last = left.rstrip(_QUOTES)[-1:] or left[-1:]
     first = right.lstrip(_QUOTES)[:1] or right[:1]
@@ -116,7 +133,7 @@ def join(left: str, right: str) -> str:
 
 def tidy(text: str) -> str:
     """One line's text without its indent and with justification spaces collapsed."""
-    return re.sub(r"[ \t\xa0]{2,}", " ", text.strip())
+    return _JUSTIFICATION.sub(" ", text.strip())
 
 
 # Digits set in another font than the CJK text around them (a browser falls back

@@ -102,30 +102,37 @@ def _pages(lines: Sequence[Line]) -> list[list[int]]:
     return pages
 
 
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
 def _mask(text: str) -> str:
     """A running header with its page number or date masked, spaces collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.strip())).lower()
+    return _SPACES.sub(" ", _DIGITS.sub("#", text.strip())).lower()
 
 
-def _slots(lines: Sequence[Line], page: list[int]) -> dict[int, str]:
+def _running_candidates(lines: Sequence[Line], page: list[int]) -> list[int]:
+    """The lines of a page that can be a running header or footer: not blank, not a page number."""
+    return [i for i in page if not lines[i].blank and not _numbered(lines[i])]
+
+
+def _slots(candidates: list[int]) -> dict[int, str]:
     """The lines that can hold furniture, by slot: ``top-0``, ``top-1``... ``bottom-0``...
 
     Furniture sits in the same slot on every page; a line of body text that
     happens to repeat (a refrain, a boilerplate sentence) does not.
     """
-    filled = [i for i in page if not lines[i].blank and not _numbered(lines[i])]
     slots: dict[int, str] = {}
-    for rank, i in enumerate(filled[:_EDGE]):
+    for rank, i in enumerate(candidates[:_EDGE]):
         slots[i] = f"top-{rank}"
-    for rank, i in enumerate(reversed(filled[_EDGE:][-_EDGE:])):
+    for rank, i in enumerate(reversed(candidates[_EDGE:][-_EDGE:])):
         slots[i] = f"bottom-{rank}"
     return slots
 
 
-def _zone(lines: Sequence[Line], page: list[int]) -> set[int]:
+def _zone(candidates: list[int]) -> set[int]:
     """The lines near the top or the bottom of a page (extractors disagree on which)."""
-    filled = [i for i in page if not lines[i].blank and not _numbered(lines[i])]
-    return set(filled[:_ZONE] + filled[-_ZONE:])
+    return set(candidates[:_ZONE] + candidates[-_ZONE:])
 
 
 def _keys(text: str) -> set[str]:
@@ -143,27 +150,30 @@ class _Running:
     browser: bool  # the pages carry a browser's print stamps
 
 
-def _running(lines: Sequence[Line], pages: list[list[int]]) -> _Running:
+def _running(
+    lines: Sequence[Line], pages: list[list[int]], slots: list[dict[int, str]], zones: list[set[int]]
+) -> _Running:
+    """What comes back on the pages, given each page's ``_slots`` and ``_zone``."""
     if len(pages) < 2:
-        return _Running(set(), set(), _browser(lines, pages))
+        return _Running(set(), set(), _browser(lines, pages, zones))
     seen: Counter[tuple[str, str]] = Counter()
     near: Counter[str] = Counter()
-    for page in pages:
-        seen.update({(slot, _mask(lines[i].text)) for i, slot in _slots(lines, page).items()})
-        near.update({key for i in _zone(lines, page) for key in _keys(lines[i].text)})
+    for page_slots, zone in zip(slots, zones, strict=True):
+        seen.update({(slot, _mask(lines[i].text)) for i, slot in page_slots.items()})
+        near.update({key for i in zone for key in _keys(lines[i].text)})
     needed = 2 if len(pages) == 2 else max(3, round(_RUNNING_SHARE * len(pages)))
     slotted = {key for key, count in seen.items() if count >= needed}
     # Anywhere near the edge only counts on enough pages: two pages of a short
     # document may share a line by chance.
     anywhere = {key for key, count in near.items() if count >= needed} if len(pages) >= 3 else set()
-    return _Running(slotted, anywhere, _browser(lines, pages))
+    return _Running(slotted, anywhere, _browser(lines, pages, zones))
 
 
-def _browser(lines: Sequence[Line], pages: list[list[int]]) -> bool:
+def _browser(lines: Sequence[Line], pages: list[list[int]], zones: list[set[int]]) -> bool:
     """Do most pages show a browser's stamps: the print date, or the page's address with ``n/m``?"""
     stamped = 0
-    for page in pages:
-        near = [cell for i in _zone(lines, page) for cell in cells(lines[i].text)]
+    for page, zone in zip(pages, zones, strict=True):
+        near = [cell for i in zone for cell in cells(lines[i].text)]
         near += [lines[i].stripped for i in page if is_page_number(lines[i].text)]
         has_url = any(is_url(cell) for cell in near)
         has_counter = any(is_page_number(cell) and "/" in cell for cell in near)
@@ -201,14 +211,15 @@ def _kind(
     return None
 
 
-def _page_furniture(lines: Sequence[Line], page: list[int], running: _Running, *, single: bool) -> dict[int, str]:
+def _page_furniture(
+    lines: Sequence[Line], page: list[int], slots: dict[int, str], running: _Running, *, single: bool
+) -> dict[int, str]:
     """The furniture of one page: walking in from each edge, until ``_EDGE`` lines of text.
 
     Furniture does not count, so a header of three stamps and a stray page
     number is cut whole, while the walk stops before it reaches the body.
     """
     filled = [i for i in page if not lines[i].blank]
-    slots = _slots(lines, page)
     cut: dict[int, str] = {}
     for top, order in ((True, filled), (False, filled[::-1])):
         text_lines = 0
@@ -258,11 +269,13 @@ def strip_furniture(lines: Sequence[Line]) -> tuple[list[Line], list[Removed]]:
     paragraph break, and the text flows on across the page.
     """
     pages = _pages(lines)
-    running = _running(lines, pages)
+    candidates = [_running_candidates(lines, page) for page in pages]
+    slots = [_slots(page) for page in candidates]
+    running = _running(lines, pages, slots, [_zone(page) for page in candidates])
     kept: list[Line] = []
     removed: list[Removed] = []
-    for page in pages:
-        cut = _page_furniture(lines, page, running, single=len(pages) == 1)
+    for page, page_slots in zip(pages, slots, strict=True):
+        cut = _page_furniture(lines, page, page_slots, running, single=len(pages) == 1)
         body: list[Line] = []
         for i in page:
             line = lines[i]

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from corpus_pdftext._layout import Layout, ends_sentence, local_widths, measure, width_of
-from corpus_pdftext._lines import Line, display_width, indent, is_cjk, join, tidy
+from corpus_pdftext._layout import Layout, ends_sentence, local_widths, measure
+from corpus_pdftext._lines import HYPHENATED, Line, display_width, has_cjk, indent, is_cjk, join, tidy
 
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|"
@@ -27,7 +27,6 @@ _HEADING = re.compile(
 # The paragraph indent of a CJK document (two ideographic spaces) is lost by
 # some extractors, so a paragraph's first line may stop that much short.
 _LOST_INDENT = 4
-_HYPHENATED = re.compile(r"[A-Za-z]-$")
 _TITLE_MAX_WIDTH = 100
 
 
@@ -88,17 +87,17 @@ def _slack(previous: Line, width: int, layout: Layout, first_line: bool) -> int:
 
 def _ends_cjk(text: str) -> bool:
     """Does the line end in CJK text (where lines break between any two characters)?"""
-    return any(is_cjk(ch) for ch in text[-3:])
+    return has_cjk(text[-3:])
 
 
 def _lost_indent(line: Line, width: int) -> bool:
     """Does ``line`` stop about one paragraph indent short, as a first line does?"""
-    room = width - width_of(line)
+    room = width - line.width
     return _LOST_INDENT - 1 <= room <= _LOST_INDENT + 2 and not ends_sentence(line.text)
 
 
 def _short(line: Line, width: int) -> bool:
-    return width - width_of(line) >= width // 4
+    return width - line.width >= width // 4
 
 
 def ends_paragraph(previous: Line, line: Line, layout: Layout, *, width: int, first_line: bool) -> bool:
@@ -110,9 +109,9 @@ def ends_paragraph(previous: Line, line: Line, layout: Layout, *, width: int, fi
         return True
     if is_heading(line.text) and (ends_sentence(previous.text) or is_heading(previous.text)):
         return True
-    if _HYPHENATED.search(previous.text.rstrip()) and line.text.strip()[:1].islower():
+    if HYPHENATED.search(previous.text.rstrip()) and line.text.strip()[:1].islower():
         return False  # a word split across the lines
-    room = width - width_of(previous)
+    room = width - previous.width
     if layout.indented_paragraphs:
         # The indent marks every paragraph start; only a line cut off in the
         # middle of the page (a list item, a signature) ends one without it.

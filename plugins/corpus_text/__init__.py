@@ -42,8 +42,7 @@ class TextReader:
     def read(self, source: SourceFile) -> Extract:
         text = source.text or ""
         if self._is_markdown(source):
-            md = read_markdown(text)
-            return Extract(md.paragraphs, md.title, md.metadata, md.removed)
+            return read_markdown(text)
         title, paragraphs = read_plain(split_lines(text))
         return Extract(paragraphs=paragraphs, title=title)
 

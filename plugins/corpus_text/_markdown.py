@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from corpus import Removed
+from corpus import Extract, Removed
 from corpus_text._lines import Line, join, split_lines
 
 _SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -29,6 +29,7 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 _INLINE = [
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images carry no text of the document
@@ -73,7 +74,7 @@ def clean_inline(text: str) -> str:
 
 @dataclass
 class _Reading:
-    """What has been read so far: paragraphs, the open paragraph, the title, the cuts."""
+    """What has been read so far: the paragraphs and their heading levels, the open paragraph, the cuts."""
 
     paragraphs: list[str] = field(default_factory=list)
     levels: list[int] = field(default_factory=list)  # heading level per paragraph, 0 for text
@@ -81,14 +82,14 @@ class _Reading:
     removed: list[Removed] = field(default_factory=list)
 
     def close(self) -> None:
-        text = clean_inline(self.open)
-        if text:
-            self.paragraphs.append(text)
-            self.levels.append(0)
+        self._append(self.open, 0)
         self.open = ""
 
     def add(self, text: str, level: int = 0) -> None:
         self.close()
+        self._append(text, level)
+
+    def _append(self, text: str, level: int) -> None:
         cleaned = clean_inline(text)
         if cleaned:
             self.paragraphs.append(cleaned)
@@ -111,10 +112,10 @@ def _front_matter(lines: Sequence[Line]) -> int:
     return 0
 
 
-def front_matter_fields(lines: Sequence[Line]) -> dict[str, str]:
+def _front_matter_fields(block: Sequence[Line]) -> dict[str, str]:
+    """The ``key: value`` lines between the delimiters of a front-matter ``block``."""
     fields: dict[str, str] = {}
-    end = _front_matter(lines)
-    for line in lines[1 : max(1, end - 1)]:
+    for line in block[1:-1]:
         key, sep, value = line.text.partition(":")
         if sep and key.strip() and value.strip():
             fields[key.strip().lower()] = value.strip().strip("\"'")
@@ -124,19 +125,11 @@ def front_matter_fields(lines: Sequence[Line]) -> dict[str, str]:
 def _blank_comments(text: str) -> tuple[str, list[Removed]]:
     """The text with HTML comments blanked out (offsets kept), and the comments."""
     removed = [Removed(m.group(), "comment", m.start(), m.end()) for m in _COMMENT.finditer(text)]
-    blanked = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    blanked = _COMMENT.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group()), text)
     return blanked, removed
 
 
-@dataclass(frozen=True)
-class MarkdownText:
-    title: str | None
-    paragraphs: list[str]
-    removed: list[Removed]
-    metadata: dict[str, str]
-
-
-def read_markdown(text: str) -> MarkdownText:
+def read_markdown(text: str) -> Extract:
     """Title, paragraphs, what was cut, and front-matter metadata of a Markdown text."""
     blanked, comments = _blank_comments(text)
     lines = split_lines(blanked)
@@ -147,12 +140,12 @@ def read_markdown(text: str) -> MarkdownText:
     _read_lines(lines[skip:], reading)
     reading.close()
     title = _take_title(reading)
-    fields = front_matter_fields(lines)
+    fields = _front_matter_fields(lines[:skip])
     metadata: dict[str, str] = {k: v for k, v in fields.items() if k in ("date", "author")}
     if title is None and "title" in fields:
         title = fields["title"]
     reading.removed.sort(key=lambda r: r.start or 0)
-    return MarkdownText(title, reading.paragraphs, reading.removed, metadata)
+    return Extract(reading.paragraphs, title, metadata, reading.removed)
 
 
 def _read_lines(lines: Sequence[Line], reading: _Reading) -> None:
@@ -165,7 +158,7 @@ def _read_lines(lines: Sequence[Line], reading: _Reading) -> None:
             reading.cut(line, "code-fence")
             continue
         if in_fence:
-            reading.open = join(reading.open, raw.strip()) if raw.strip() else reading.open
+            reading.extend(raw)  # the code runs on into one paragraph
             continue
         _read_line(line, reading)
 

@@ -40,9 +40,10 @@ def is_wrapped(block: Sequence[Line]) -> bool:
     if not body:
         return False
     widths = [display_width(line.stripped) for line in body]
-    common_width = sum(1 for w in widths if w >= 0.85 * max(widths)) >= 0.6 * len(widths)
+    widest = max(widths)
+    common_width = sum(1 for w in widths if w >= 0.85 * widest) >= 0.6 * len(widths)
     mid_sentence = sum(1 for line in body if not ends_sentence(line.text))
-    return common_width and max(widths) <= 120 and mid_sentence >= 0.5 * len(body)
+    return common_width and widest <= 120 and mid_sentence >= 0.5 * len(body)
 
 
 def paragraphs_of(block: Sequence[Line]) -> list[str]:

@@ -27,21 +27,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from itertools import pairwise
+from functools import reduce
 
 from corpus_pdftext import depaginate
 
 from corpus import Extract, Reader, Removed, SourceFile, hookimpl
 from corpus_webtext._article import Article, find_article
-from corpus_webtext._chrome import WEAK, Classified, Role, classify
-from corpus_webtext._lines import Line, display_width, joiner, split_lines, unwrap, wrap_width
+from corpus_webtext._chrome import MENU_ITEM_WIDTH, WEAK, Classified, Role, classify
+from corpus_webtext._lines import display_width, join, split_lines, unwrap, wrap_width
 from corpus_webtext._printed import is_paginated, read_printed
 
 __all__ = ["WebTextReader", "corpus_register_readers"]
 
 # Chrome is looked for where templates put it: the top and the bottom of the page.
 _EDGE_LINES = 40
-_MENU_ITEM_WIDTH = 16
 _PER_KIND = 0.2
 # Chrome only a web page has: bylines and copyright lines open e-books and
 # reports too, and runs of short lines are also tables of contents and poems.
@@ -112,7 +111,7 @@ class WebTextReader:
 
 def _extract(text: str, items: Sequence[Classified], article: Article) -> Extract:
     title_lines = [items[i].line.stripped for i in article.title_lines]
-    title = "".join(title_lines[:1] + [joiner(a, b) + b for a, b in pairwise(title_lines)]) or None
+    title = reduce(join, title_lines) if title_lines else None
     paragraphs: list[str] = []
     removed: list[Removed] = []
     for i, item in enumerate(items):
@@ -144,10 +143,10 @@ def _keep_inside(item: Classified) -> bool:
 
 
 def _removed(text: str, item: Classified, where: str) -> Removed:
-    line: Line = item.line
+    line = item.line
     kind = item.kind
     if item.role is not Role.CHROME:
-        kind = "menu" if display_width(line.stripped) <= _MENU_ITEM_WIDTH else where
+        kind = "menu" if display_width(line.stripped) <= MENU_ITEM_WIDTH else where
     return Removed(text[line.start : line.end], kind, line.start, line.end)
 
 

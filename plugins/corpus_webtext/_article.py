@@ -4,8 +4,10 @@ The article is the stretch of lines with the most prose that no wall of chrome
 (byline, "next article", footer, menu) crosses: a maximum-sum segment where prose
 counts for its length and a wall costs more than any article gains by crossing
 it. It then takes in the neutral lines next to it (a heading, a dateline) until
-chrome or a menu-like scrap stops it. The title is the line above the byline,
-or a title-like line just above the article.
+chrome or a menu-like scrap stops it. The title is the line (or the wrapped
+lines) that the page's own title names, when the source tells it (a printed
+page's running header); else the line above the byline, or a title-like line
+just above the article.
 
 A page printed to paper breaks the article where the page breaks, and the
 printer may fill the rest of a page with a sidebar's menu or headlines before
@@ -59,15 +61,10 @@ _NOT_LETTERS = re.compile(r"[\W_]+")
 class Article:
     start: int  # index of the first line of the article
     end: int  # index one past the last line
-    title_index: int | None
     date: str | None
+    title_lines: tuple[int, ...] = ()  # the headline's line, and the lines it wrapped onto
     holes: frozenset[int] = frozenset()  # lines inside [start, end) that are a sidebar, not the article
     credit: int | None = None  # the editor's credit that closes the article, kept with it
-    title_more: tuple[int, ...] = ()  # the lines a headline wrapped onto, after ``title_index``
-
-    @property
-    def title_lines(self) -> tuple[int, ...]:
-        return () if self.title_index is None else (self.title_index, *self.title_more)
 
     def __contains__(self, index: int) -> bool:
         return self.start <= index < self.end and index not in self.holes
@@ -164,8 +161,7 @@ def _find_title(items: Sequence[Classified], start: int) -> int | None:
 
 def _find_date(items: Sequence[Classified], start: int) -> str | None:
     """The publication date: from a byline above the article, else any header line."""
-    header = items[:start]
-    for item in [i for i in header if i.kind == "byline"] + list(header):
+    for item in sorted(items[:start], key=lambda item: item.kind != "byline"):
         date = find_date(item.line.stripped)
         if date is not None:
             return date
@@ -200,7 +196,7 @@ def _worth_joining(items: Sequence[Classified], piece: tuple[int, int], gap: tup
         return False
     crossed = sum(1 for i in range(*gap) if items[i].role is not Role.BLANK)
     lo, hi = min(gap[0], piece[0]), max(gap[1], piece[1])
-    return crossed <= _SHORT_SIDEBAR or any(items[i].line.page_start for i in range(lo, hi + 1) if i < len(items))
+    return crossed <= _SHORT_SIDEBAR or any(items[i].line.page_start for i in range(lo, min(hi + 1, len(items))))
 
 
 def _join_pieces(items: Sequence[Classified], start: int, end: int) -> tuple[int, int, set[int]]:
@@ -267,15 +263,17 @@ def find_article(items: Sequence[Classified], title_hint: str | None = None) -> 
     if segment is None:
         # No prose at all (a list, a notice of short lines): keep whatever is
         # not chrome rather than nothing.
-        return Article(0, len(items), None, _find_date(items, len(items)))
+        return Article(0, len(items), _find_date(items, len(items)))
     start, end, holes = _join_pieces(items, *segment)
     start, end = _extend(items, start, end)
     credit = _closing_credit(items, end)
     if credit is not None:
         end = credit + 1
-    hinted = _hinted_title(items, start, end, title_hint) if title_hint else ()
-    title = hinted[0] if hinted else _find_title(items, start)
-    return Article(start, end, title, _find_date(items, start), frozenset(holes), credit, hinted[1:])
+    title_lines = _hinted_title(items, start, end, title_hint) if title_hint else ()
+    if not title_lines:
+        title = _find_title(items, start)
+        title_lines = () if title is None else (title,)
+    return Article(start, end, _find_date(items, start), title_lines, frozenset(holes), credit)
 
 
 def _closing_credit(items: Sequence[Classified], end: int) -> int | None:

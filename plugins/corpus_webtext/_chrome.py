@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from corpus_webtext._lines import Line, display_width
+from corpus_webtext._lines import BULLET, Line, display_width
 
 
 class Role(Enum):
     GOOD = "good"  # article text
-    NEUTRAL = "neutral"  # short line without chrome markers
+    NEUTRAL = "neutral"  # neither: a heading, a dateline, a subtitle, a scrap
     CHROME = "chrome"  # site template
     BLANK = "blank"
 
@@ -47,6 +47,8 @@ class Classified:
 
 SENTENCE_PUNCT = "。！？；，、,.;!?：:"
 FINAL_PUNCT = "。！？.!?"
+# What may close a line after its last word: quotes and brackets.
+_CLOSERS = "”’」』)）\"'"
 
 _BREADCRUMB_WORDS = re.compile(
     r"当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|现在位置|"
@@ -65,6 +67,7 @@ _BYLINE_LABEL = re.compile(
 _REPORTER = re.compile(r"^(?:本报|本台|本刊|新华社|人民网)?(?:特约)?记者|^by\s+[A-Z]", re.IGNORECASE)
 _DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})")
 _TIME = re.compile(r"\d{1,2}:\d\d")
+_WORD_CHAR = re.compile(r"[^\W_]")
 _NAVIGATION = re.compile(
     r"^[\W_]*(?:上一条|下一条|上一篇|下一篇|上一页|下一页|前一篇|后一篇|上篇|下篇|"
     r"返回顶部|返回首页|返回列表|返回上页|打印本页|打印此文|关闭窗口|关闭本页|"
@@ -98,7 +101,7 @@ _RELATED_HEADER = re.compile(
     r"most (?:read|popular|viewed)|recommended for you)\b",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^\s*[•●○□■◆◇▪▫·*]\s+")
+_LINK_BAR = re.compile(r"\s*[|｜]\s*")
 _PLACEHOLDER = re.compile(r"\[[^\]\n]{0,60}\]")
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|"
@@ -182,7 +185,7 @@ def _chrome_kind(text: str) -> tuple[str, str] | None:
         return "footer", WALL
     if width <= 60 and _SHARE.search(text):
         return "share", WALL
-    if (width <= 40 and _RELATED.match(text)) or (width <= 40 and _RELATED_HEADER.search(text)):
+    if width <= 40 and (_RELATED.match(text) or _RELATED_HEADER.search(text)):
         return "related", WALL
     if _is_link_list(text):
         return "menu", WALL
@@ -194,26 +197,26 @@ def _chrome_kind(text: str) -> tuple[str, str] | None:
 def _is_byline(text: str) -> bool:
     if _BYLINE_LABEL.search(text) or _REPORTER.match(text):
         return True
-    # A line that is nothing but a publication date and time.
-    rest = _TIME.sub("", _DATE.sub("", text))
-    if _DATE.search(text) and not re.search(r"\w", rest.replace("_", "")):
-        return True
-    return bool(_DATE.search(text) and _TIME.search(text) and display_width(text) <= 60)
+    if not _DATE.search(text):
+        return False
+    if not _WORD_CHAR.search(_TIME.sub("", _DATE.sub("", text))):
+        return True  # nothing but a publication date and time
+    return bool(_TIME.search(text)) and display_width(text) <= 60
 
 
 def _is_crumb_trail(text: str) -> bool:
     crumbs = [c for c in _CRUMB_SEPARATOR.split(text) if c.strip()]
-    if len(crumbs) < 2 or not _CRUMB_SEPARATOR.search(text):
+    if len(crumbs) < 2:
         return False
     return all(len(c) <= 15 for c in crumbs) and display_width(text) <= 100
 
 
 def _is_link_list(text: str) -> bool:
     """A bulleted link or a row of links separated by bars: a menu, not a sentence."""
-    if _BULLET.match(text):
-        item = _BULLET.sub("", text)
+    if BULLET.match(text):
+        item = BULLET.sub("", text)
         return not (len(item) >= 40 and punctuation_count(item) >= 2)
-    parts = [p for p in re.split(r"\s*[|｜]\s*", text) if p.strip()]
+    parts = [p for p in _LINK_BAR.split(text) if p.strip()]
     return len(parts) >= 3 and all(len(p) <= 20 for p in parts)
 
 
@@ -271,7 +274,7 @@ def _is_headline(item: Classified) -> bool:
         and _wordy(text)
         and not is_heading(text)
         and not is_dateline(text)
-        and text.rstrip("”’」』)）\"'")[-1:] not in "。；;，,、：:"
+        and text.rstrip(_CLOSERS)[-1:] not in "。；;，,、：:"
     )
 
 
@@ -300,7 +303,7 @@ def _mark_headline_runs(items: list[Classified]) -> list[Classified]:
         if i < len(items) and _is_headline(item):
             run.append(i)
             continue
-        ending = [j for j in run if items[j].line.stripped.rstrip("”’」』)）\"'")[-1:] in FINAL_PUNCT]
+        ending = [j for j in run if items[j].line.stripped.rstrip(_CLOSERS)[-1:] in FINAL_PUNCT]
         if len(run) >= HEADLINE_RUN and len(ending) <= _HEADLINE_ENDS * len(run):
             for j in run:
                 out[j] = Classified(out[j].line, Role.CHROME, "teasers", WALL)

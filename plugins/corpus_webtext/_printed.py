@@ -30,11 +30,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus_pdftext import Line as PrintedLine
-from corpus_pdftext import cells, depaginate, display_width, rejoin, text_of, without_print_stamp
+from corpus_pdftext import Line, cells, depaginate, display_width, rejoin, text_of, without_print_stamp
 
 from corpus import Removed
-from corpus_webtext._lines import Line
 
 _PROSE_MARKS = "，。；：、,.;:"
 _MIN_PROSE_WIDTH = 30
@@ -101,17 +99,18 @@ def _page_title(removed: Sequence[Removed]) -> str | None:
     return max(found, key=lambda piece: (found[piece], len(piece)))
 
 
-def _column_width(lines: Sequence[PrintedLine]) -> int | None:
+def _column_width(lines: Sequence[Line]) -> int | None:
     """The width of a full line of prose: the article's measure, not a menu's."""
     widths = sorted(
-        display_width(line.text.rstrip())
+        width
         for line in lines
-        if display_width(line.text.rstrip()) >= _MIN_PROSE_WIDTH and any(ch in line.text for ch in _PROSE_MARKS)
+        if (width := display_width(line.text.rstrip())) >= _MIN_PROSE_WIDTH
+        and any(ch in line.text for ch in _PROSE_MARKS)
     )
     return widths[int(_WIDTH_PERCENTILE * (len(widths) - 1))] if widths else None
 
 
-def _without_widgets(lines: Sequence[PrintedLine], removed: list[Removed]) -> list[PrintedLine]:
+def _without_widgets(lines: Sequence[Line], removed: list[Removed]) -> list[Line]:
     """The lines without a widget pinned to the screen, which a browser prints on every page.
 
     A share bar or a "back to top" button stays put while the page scrolls, so
@@ -129,7 +128,7 @@ def _without_widgets(lines: Sequence[PrintedLine], removed: list[Removed]) -> li
     seen = Counter(text for page in pages for text in page)
     needed = max(_WIDGET_PAGES, _WIDGET_SHARE * len(pages))
     pinned = {text for text, count in seen.items() if count >= needed and display_width(text) <= _WIDGET_WIDTH}
-    out: list[PrintedLine] = []
+    out: list[Line] = []
     carry = False  # a cut line opened a page: the next line does
     for line in lines:
         if not line.blank and line.stripped in pinned:
@@ -137,13 +136,13 @@ def _without_widgets(lines: Sequence[PrintedLine], removed: list[Removed]) -> li
             carry = carry or line.page_start
             continue
         if carry:
-            line = PrintedLine(line.text, line.start, line.end, True)
+            line = Line(line.text, line.start, line.end, True)
             carry = False
         out.append(line)
     return out
 
 
-def _without_scraps(line: PrintedLine, removed: list[Removed]) -> PrintedLine:
+def _without_scraps(line: Line, removed: list[Removed]) -> Line:
     """The line with a widget's stray glyphs at either end blanked out (offsets kept)."""
     pieces = cells(line.text)
     if len(pieces) < 2 or max(display_width(p) for p in pieces) < _SCRAP_NEIGHBOUR_WIDTH:
@@ -154,4 +153,4 @@ def _without_scraps(line: PrintedLine, removed: list[Removed]) -> PrintedLine:
             at = text.find(piece) if first else text.rfind(piece)
             removed.append(Removed(piece, "widget", line.start + at, line.start + at + len(piece)))
             text = text[:at] + " " * len(piece) + text[at + len(piece) :]
-    return PrintedLine(text, line.start, line.end, line.page_start)
+    return Line(text, line.start, line.end, line.page_start)

@@ -6,10 +6,11 @@ an image. Content decides first (magic numbers, then markup), the suffix only
 breaks ties between kinds of text. Only the first few KB are read, so sniffing a
 large file costs nothing.
 
-``decode`` relies on two helpers here, :func:`signature_media_type` (binary
-formats known by their magic numbers) and :func:`wide_unicode` (UTF-16/32
-without a BOM, told apart from binary by where the NUL bytes fall), so that
-"is this text?" has one answer across the pipeline.
+``decode`` relies on three helpers here, :func:`bom_encoding` (the byte-order
+mark), :func:`signature_media_type` (binary formats known by their magic numbers)
+and :func:`wide_unicode` (UTF-16/32 without a BOM, told apart from binary by
+where the NUL bytes fall), so that "is this text?" has one answer across the
+pipeline.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import codecs
 import re
 from pathlib import Path
 
-__all__ = ["HEAD_BYTES", "signature_media_type", "sniff_media_type", "wide_unicode"]
+__all__ = ["HEAD_BYTES", "bom_encoding", "signature_media_type", "sniff_media_type", "wide_unicode"]
 
 HEAD_BYTES = 8192
 """How much of a file sniffing looks at: enough for any magic number and for the
@@ -62,12 +63,14 @@ _OOXML_PARTS = (
 )
 _ZIP_MIMETYPE = re.compile(rb"mimetype([a-z0-9.+-]+/[a-z0-9.+-]+)")
 
+# Byte-order marks, each with the codec that reads it and strips it. UTF-32-LE's
+# mark starts with UTF-16-LE's, so it is tried first.
 _BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
 )
 
 # Markup that opens an HTML document: at the start (after BOM, whitespace and
@@ -79,7 +82,7 @@ _XHTML_ROOT = re.compile(rb"<(?:!doctype\s+html|html)[\s>/]")
 _SVG_ROOT = re.compile(rb"<(?:!doctype\s+svg|svg)[\s>/]")
 # Whitespace, comments and processing instructions before the first element.
 _LEADING_NOISE = re.compile(rb"(?:\s+|<!--.*?-->|<\?.*?\?>)+", re.DOTALL)
-# Tags that only HTML uses; many of them in the first KB make a page even when the
+# Tags that only HTML uses; many of them in the first 2 KB make a page even when the
 # file starts with a fragment (a saved <div>, a template, junk before <html>).
 _HTML_TAG = re.compile(
     rb"</?(?:html|head|body|div|span|p|a|br|table|tr|td|ul|ol|li|meta|link|script|style"
@@ -107,6 +110,18 @@ _SUFFIX_HINTS = {
 _TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x0e\x0f\x1a\x1b")
 _BINARY_CONTROLS = bytes(b for b in range(0x20) if b not in _TEXT_CONTROLS) + b"\x7f"
 _MAX_CONTROL_SHARE = 0.01
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The codec a byte-order mark at the start names, or None.
+
+    ``utf-8-sig``, ``utf-16`` or ``utf-32``: codecs that read the mark and leave
+    it out of the text.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
 
 
 def signature_media_type(data: bytes) -> str | None:
@@ -183,7 +198,7 @@ def sniff_media_type(data: bytes, path: Path) -> str:
 
     Binary formats are known by their magic numbers; HTML by the markup it opens
     with (``<!doctype html``, ``<html``, ``<head``, ``<body``) or, for a fragment,
-    by many HTML tags in its first KB; XML by its declaration (XHTML counts as
+    by many HTML tags in its first 2 KB; XML by its declaration (XHTML counts as
     HTML). Text with none of these takes its suffix's type when the suffix names
     a kind of text (``.md`` is Markdown), else ``text/plain``. Bytes that are not
     text and have no known signature are ``application/octet-stream``.
@@ -210,9 +225,9 @@ def _ascii_view(head: bytes) -> bytes | None:
     Leading NUL padding (a pre-allocated file that was never filled) is skipped,
     as ``decode`` does.
     """
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return _transcode(head[len(bom) :], encoding)
+    bom = bom_encoding(head)
+    if bom is not None:
+        return _transcode(head, bom)
     head = head.lstrip(b"\x00")
     wide = wide_unicode(head[: len(head) - len(head) % 4], complete=False)
     if wide is not None:

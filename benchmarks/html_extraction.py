@@ -89,8 +89,8 @@ class Result:
 
 
 # -- metric ---------------------------------------------------------------------------
-
-
+# P/R/F1 is scoring.prf; snippets are looked up as phrases, so unlike scoring.flat
+# this keeps one space where the text had any.
 
 
 def _flat(text: str) -> str:
@@ -116,12 +116,13 @@ def magic_pages(data: Path) -> list[Scored]:
 def zh_pages(data: Path) -> list[Scored]:
     pages = []
     for folder in sorted((data / "zh-web-vs-pdf").glob("D*")):
-        truth = folder / "groundtruth.main-text.txt"
-        if not truth.exists():
+        truth_file = folder / "groundtruth.main-text.txt"
+        if not truth_file.exists():
             continue
+        truth = truth_file.read_text(encoding="utf-8")
         for name in ("web.original.html", "web.as-served.gb18030.html"):
             if (folder / name).exists():
-                pages.append(Scored(_page(folder / name), truth.read_text(encoding="utf-8")))
+                pages.append(Scored(_page(folder / name), truth))
     return pages
 
 
@@ -284,7 +285,7 @@ def _shown(path: Path) -> str:
 def report(results: list[Result], sets: Sets, data: Path, per_page: bool) -> str:
     present = sum(len(s.present) for s in sets.snippets)
     absent = sum(len(s.absent) for s in sets.snippets)
-    magic_n, zh_n = len(results[0].magic), len(results[0].zh)
+    magic_n, zh_n = len(sets.magic), len(sets.zh)
     lines = [
         "# HTML main-text extraction",
         "",

@@ -153,7 +153,7 @@ def test_media_player_controls_are_not_text() -> None:
 
 
 def test_lines_set_off_with_br_are_paragraphs() -> None:
-    # magic-html 777ddd63: a poem on zgshige.com, one <p> with a <br> after each line.
+    # magic-html 777ddd63: a poem on zgshige.com, one <div> with a <br> after each line.
     extract, _ = read(magic_page("777ddd63"))
     assert extract.title == "静夜思•夜"
     assert list(extract.paragraphs[:4]) == [

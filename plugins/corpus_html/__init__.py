@@ -22,9 +22,10 @@ plugin, and uses only the public API of :mod:`corpus`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import takewhile
 
 from corpus import Extract, Reader, ReaderError, SourceFile, hookimpl
-from corpus_html._blocks import Block, normal_key
+from corpus_html._blocks import is_heading, normal_key
 from corpus_html._cleanup import edge_boilerplate, repeated
 from corpus_html._main import main_text
 from corpus_html._metadata import choose_title, page_metadata, script_language
@@ -34,7 +35,6 @@ from corpus_html._removed import removed_blocks
 __all__ = ["HtmlReader", "corpus_register_readers"]
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_HEADING_TAGS = frozenset({"head", "h1", "h2", "h3", "h4", "h5", "h6"})
 _CONFIDENCE = 0.9
 
 
@@ -61,12 +61,13 @@ class HtmlReader:
         found = main_text(tree, meta.url)
         article = list(found.blocks)
 
-        leading = [block.text for block in _leading_headings(article)]
+        # The headings the article opens with, before its first paragraph of text.
+        leading = [block.text for block in takewhile(is_heading, article)]
         title, title_blocks = choose_title(meta, leading)
-        cut: list[tuple[Block, str]] = [(block, "title") for block in article[:title_blocks]]
+        titles = article[:title_blocks]
         article = article[title_blocks:]
         if title and article and normal_key(article[0].text) == normal_key(title):
-            cut.append((article.pop(0), "title"))
+            titles.append(article.pop(0))
 
         texts = [block.text for block in article]
         drops = {
@@ -75,7 +76,7 @@ class HtmlReader:
         paragraphs = [text for i, text in enumerate(texts) if i not in drops]
 
         kept = [*paragraphs, *([title] if title else [])]
-        kinds = {normal_key(block.text): kind for block, kind in cut}
+        kinds = {normal_key(block.text): "title" for block in titles}
         kinds.update((normal_key(texts[i]), kind) for i, kind in drops.items())
         removed = removed_blocks(tree, source.text, kept, kinds)
 
@@ -92,21 +93,6 @@ class HtmlReader:
             metadata={key: value for key, value in metadata.items() if value},
             removed=removed,
         )
-
-
-def _leading_headings(article: list[Block]) -> list[Block]:
-    """The headings the article opens with, before its first paragraph of text."""
-    leading: list[Block] = []
-    for block in article:
-        if _tag(block) not in _HEADING_TAGS:
-            break
-        leading.append(block)
-    return leading
-
-
-def _tag(block: Block) -> str:
-    tag = block.element.tag
-    return tag.lower() if isinstance(tag, str) else ""
 
 
 @hookimpl

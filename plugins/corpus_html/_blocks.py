@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 
-__all__ = ["Block", "TextPiece", "blocks", "clean_text", "iter_tags", "normal_key"]
+__all__ = ["Block", "TextPiece", "blocks", "clean_text", "is_heading", "normal_key", "tag_name"]
 
 # Elements a browser (or trafilatura's XML) lays out as blocks: text on either
 # side of them belongs to different paragraphs.
@@ -36,6 +36,7 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 # Table cells sit side by side: a row is one paragraph, its cells separated by a space.
 _CELL_TAGS = frozenset({"td", "th", "cell"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "head"})
 _LINE_BREAKS = frozenset({"br", "lb"})
 # Never text a reader sees as part of a page: code, templates, form controls.
 _INVISIBLE = frozenset(
@@ -54,14 +55,13 @@ _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*[\r\n]\s*(?=[{_CJK}])")
 
 @dataclass(frozen=True)
 class TextPiece:
-    """A run of text as lxml holds it: the ``text`` or ``tail`` of ``element``."""
+    """A run of text as lxml holds it: the ``text`` or ``tail`` of ``element``, or part of it."""
 
     text: str
     element: etree._Element
-    is_tail: bool
 
 
-@dataclass
+@dataclass(frozen=True)
 class Block:
     """One paragraph of a tree: the block element it belongs to and its text pieces.
 
@@ -69,10 +69,10 @@ class Block:
     """
 
     element: etree._Element
-    pieces: list[TextPiece] = field(default_factory=list)
+    pieces: tuple[TextPiece, ...]
     code: bool = False
 
-    @property
+    @cached_property
     def text(self) -> str:
         return clean_text("".join(piece.text for piece in self.pieces))
 
@@ -88,6 +88,11 @@ def normal_key(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
+def is_heading(block: Block) -> bool:
+    """A heading in HTML (``h1``..``h6``) or in trafilatura's XML (``head``)."""
+    return tag_name(block.element) in _HEADING_TAGS
+
+
 def blocks(root: etree._Element) -> list[Block]:
     """The non-empty paragraphs of ``root`` in document order."""
     walker = _Walker()
@@ -101,12 +106,15 @@ class _Walker:
 
     def __init__(self) -> None:
         self.done: list[Block] = []
-        self.current: Block | None = None
+        # The open paragraph: its pieces so far, the block element and code flag of its first piece.
+        self.pieces: list[TextPiece] = []
+        self.element: etree._Element | None = None
+        self.code = False
 
     def flush(self) -> None:
-        if self.current is not None and self.current.pieces:
-            self.done.append(self.current)
-        self.current = None
+        if self.pieces and self.element is not None:
+            self.done.append(Block(self.element, tuple(self.pieces), self.code))
+        self.pieces = []
 
     def add(self, piece: TextPiece | None, block: etree._Element, code: bool, prose: bool = False) -> None:
         """Append text to the open paragraph.
@@ -122,14 +130,14 @@ class _Walker:
             if i:
                 self.flush()
             if line:
-                if self.current is None:
-                    self.current = Block(block, code=code and not prose)
-                self.current.pieces.append(TextPiece(line, piece.element, piece.is_tail))
+                if not self.pieces:
+                    self.element, self.code = block, code and not prose
+                self.pieces.append(TextPiece(line, piece.element))
 
     def walk(
         self, element: etree._Element, code: bool = False, block: etree._Element | None = None, prose: bool = False
     ) -> None:
-        tag = _tag(element)
+        tag = tag_name(element)
         if tag is None or tag in _INVISIBLE:
             return
         if tag in _LINE_BREAKS:
@@ -139,15 +147,15 @@ class _Walker:
         if is_block or block is None:
             self.flush()
             block = element
-        elif tag in _CELL_TAGS and self.current is not None:
-            self.add(TextPiece(" ", element, False), block, code)
+        elif tag in _CELL_TAGS and self.pieces:
+            self.add(TextPiece(" ", element), block, code)
         if not code and tag in _PREFORMATTED and (tag != "code" or is_block):
             # trafilatura turns <pre> into <quote> or <code>; a quote is prose either way.
             code, prose = True, tag == "quote" or _is_prose("".join(map(str, element.itertext())))
-        self.add(_piece(element.text, element, False), block, code, prose)
+        self.add(_piece(element.text, element), block, code, prose)
         for child in element:
             self.walk(child, code, block, prose)
-            self.add(_piece(child.tail, child, True), block, code, prose)
+            self.add(_piece(child.tail, child), block, code, prose)
         if is_block:
             self.flush()
 
@@ -159,11 +167,11 @@ def _is_prose(text: str) -> bool:
     return letters > 0 and symbols <= _CODE_SYMBOL_SHARE * letters
 
 
-def _piece(text: str | None, element: etree._Element, is_tail: bool) -> TextPiece | None:
-    return TextPiece(text, element, is_tail) if text else None
+def _piece(text: str | None, element: etree._Element) -> TextPiece | None:
+    return TextPiece(text, element) if text else None
 
 
-def _tag(element: etree._Element) -> str | None:
+def tag_name(element: etree._Element) -> str | None:
     """The lower-case local name, or ``None`` for comments and processing instructions."""
     tag = element.tag
     if not isinstance(tag, str):
@@ -174,14 +182,4 @@ def _tag(element: etree._Element) -> str | None:
 def _is_code_block(element: etree._Element) -> bool:
     """trafilatura writes code blocks as ``<code>`` straight under the body; inline code sits in a paragraph."""
     parent = element.getparent()
-    return parent is None or _tag(parent) in {"body", "div", "doc", "main", "quote", "section", "article"}
-
-
-def iter_tags(element: etree._Element) -> Iterator[str]:
-    """The tag names of ``element`` and its ancestors, innermost first."""
-    node: etree._Element | None = element
-    while node is not None:
-        tag = _tag(node)
-        if tag is not None:
-            yield tag
-        node = node.getparent()
+    return parent is None or tag_name(parent) in {"body", "div", "doc", "main", "quote", "section", "article"}

@@ -75,9 +75,8 @@ def boilerplate_kind(text: str) -> str | None:
     stripped = text.strip()
     if len(stripped) > _SHORT * 3:
         return None
-    probe = stripped if len(stripped) <= _SHORT else stripped[:_SHORT]
     for kind, pattern in _BOILERPLATE:
-        if pattern.search(probe):
+        if pattern.search(stripped[:_SHORT]):
             return kind
     if len(stripped) <= _SHORT and _EMAIL.search(stripped) and len(_EMAIL.sub("", stripped)) < 40:
         return "contact"

@@ -10,7 +10,8 @@ precision setting drops short blocks, and with them an article's structure).
 Media players are taken out of the page first: their control labels read like
 short paragraphs. Comments are never asked for: a comment section is not the
 document. When the precise run finds nothing, the default run is used, then
-trafilatura's baseline (every paragraph of the page), so that a short page
+trafilatura's baseline (an article body the page embeds as JSON, its
+``<article>``, its paragraphs, or at worst all its text), so that a short page
 still yields its text.
 """
 
@@ -24,9 +25,9 @@ import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction, baseline
 
-from corpus_html._blocks import Block, blocks, normal_key
+from corpus_html._blocks import Block, blocks, is_heading, normal_key
 
-__all__ = ["MainText", "main_text", "without_players"]
+__all__ = ["MainText", "main_text"]
 
 _PLAYER = re.compile(r"video|audio|player|vjs|jwplayer", re.IGNORECASE)
 # Title, duration and control labels; an article has more to say.
@@ -42,18 +43,19 @@ class MainText:
 
 
 def main_text(tree: lxml.html.HtmlElement, url: str | None) -> MainText:
-    page = without_players(deepcopy(tree))
+    """The article; ``tree`` is left whole, for the report of what was cut."""
+    page = _without_players(deepcopy(tree))
     precise = _run(page, url, favor_precision=True)
     default = _run(page, url, favor_precision=False)
     if precise:
         return MainText(tuple(_headings_inside(precise, default)), "trafilatura-precision")
     if default:
         return MainText(tuple(default), "trafilatura")
-    body, _text, _length = baseline(deepcopy(tree))
+    body, _text, _length = baseline(deepcopy(tree))  # older trafilatura 2.x cleans its input in place
     return MainText(tuple(blocks(body)), "trafilatura-baseline")
 
 
-def without_players(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _without_players(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """The page without its media players, whose controls read like short paragraphs.
 
     A player is the outermost element around a ``<video>`` or ``<audio>`` whose
@@ -80,7 +82,7 @@ def _visible_length(element: lxml.html.HtmlElement) -> int:
 
 
 def _run(tree: lxml.html.HtmlElement, url: str | None, *, favor_precision: bool) -> list[Block]:
-    # bare_extraction works on a copy: the tree stays whole for the report of what was cut.
+    # bare_extraction works on a copy of an element, so one page serves both runs.
     document = bare_extraction(
         tree,
         url=url,
@@ -108,8 +110,7 @@ def _headings_inside(precise: list[Block], default: list[Block]) -> list[Block]:
     for block in default:
         key = normal_key(block.text)
         if position < len(keys) and key == keys[position]:
-            if merged:
-                merged.extend(pending)
+            merged.extend(pending)  # pending headings only gather once a precise block is placed
             pending = []
             merged.append(precise[position])
             position += 1
@@ -117,12 +118,7 @@ def _headings_inside(precise: list[Block], default: list[Block]) -> list[Block]:
             target = keys.index(key, position)
             merged.extend(precise[position : target + 1])
             position, pending = target + 1, []
-        elif merged and _is_heading(block):
+        elif merged and is_heading(block):
             pending.append(block)
     merged.extend(precise[position:])
     return merged
-
-
-def _is_heading(block: Block) -> bool:
-    tag = block.element.tag
-    return isinstance(tag, str) and tag in ("head", "h1", "h2", "h3", "h4", "h5", "h6")

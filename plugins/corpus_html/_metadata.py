@@ -5,8 +5,9 @@ trafilatura's metadata pass (``htmldate`` for the date, JSON-LD, OpenGraph and
 page's headlines is the document's title: ``<title>`` carries the site name
 (``…_中国网``, ``… - ライブドアニュース``), and an ``<h1>`` may belong to the site
 header rather than the article. The article's own leading heading is the best
-title when the page's ``<title>`` confirms it; otherwise the ``<title>`` is used
-without its site-name segments.
+title when the page's ``<title>`` confirms it; otherwise trafilatura's title
+when the ``<title>`` agrees with it, else the ``<title>`` without its site-name
+segments.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from corpus_html._blocks import clean_text, normal_key
 
 __all__ = ["PageMetadata", "choose_title", "page_metadata", "script_language"]
 
-# Separators sites put between headline, section and site name. A bare "-" is
-# too common inside headlines to split on; it counts only around a site name.
-_TITLE_SEPARATORS = re.compile(r"\s+[-–—|·•]\s+|\s*(?:_|\||｜|--|——|::)\s*")
-# The last separator of a title and what follows it.
-_LAST_SEGMENT = re.compile(r"(?P<sep>\s+[-–—|·•]\s+|\s*(?:_|\||｜|--|——|::)\s*|-)(?P<tail>[^-–—|｜_]+)$")
-# Separators that sites use only to add section and site names, never inside a headline.
-_STRONG = frozenset({"_", "|", "｜", "--", "——", "::"})
+# Separators sites put between headline, section and site name: a spaced dash
+# or bar, or marks never used inside a headline.
+_SEPARATOR = r"\s+[-–—|·•]\s+|\s*(?:_|\||｜|--|——|::)\s*"
+_TITLE_SEPARATORS = re.compile(_SEPARATOR)
+# The last separator of a title and what follows it. A bare "-" is too common
+# inside headlines to split on; it counts only before a site name.
+_LAST_SEGMENT = re.compile(rf"(?:(?P<strong>{_SEPARATOR})|-)(?P<tail>[^-–—|｜_]+)$")
 _SITE_NAME = re.compile(
     r"(?:网|網|站|频道|頻道|在线|在線|日报|日報|晚报|新闻|新聞|资讯|官网|博客|ニュース|뉴스)$|"
     r"\.(?:com|cn|net|org|jp|kr|tw|hk|gov|edu)\b|^www\.",
@@ -86,9 +87,8 @@ def choose_title(meta: PageMetadata, leading_headings: Sequence[str]) -> tuple[s
         key = normal_key(heading)
         if len(key) >= 4 and any(key in ref for ref in references):
             return heading, i + 1
-    for candidate in (meta.title, meta.html_title):
-        if candidate and _confirmed(candidate, meta):
-            return _without_site(candidate, meta.site), 0
+    if meta.title and _confirmed(meta.title, meta):
+        return _without_site(meta.title, meta.site), 0
     return (_without_site(meta.html_title, meta.site) if meta.html_title else None), 0
 
 
@@ -114,18 +114,14 @@ def _without_site(title: str, site: str | None) -> str:
         if match is None:
             break
         head, tail = text[: match.start()].strip(), match.group("tail").strip()
-        if not head or not (_names_site(tail, site) or (_strong(match.group("sep")) and len(tail) <= len(head))):
+        strong = match.group("strong") is not None
+        if not head or not (_names_site(tail, site) or (strong and len(tail) <= len(head))):
             break
         text = head
     segments = [s.strip() for s in _TITLE_SEPARATORS.split(text) if s.strip()]
     if len(segments) > 1 and _names_site(segments[0], site):
         return max(segments[1:], key=len)
     return text
-
-
-def _strong(separator: str) -> bool:
-    """A separator sites use to append section and site names: a spaced dash or bar, ``_``, ``--``..."""
-    return separator.strip() in _STRONG or (separator != separator.strip() and separator.strip() != "")
 
 
 def _names_site(segment: str, site: str | None) -> bool:

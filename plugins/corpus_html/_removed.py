@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 
 from lxml import etree
 
 from corpus import Removed
-from corpus_html._blocks import Block, blocks, iter_tags, normal_key
+from corpus_html._blocks import Block, blocks, normal_key, tag_name
 
 __all__ = ["removed_blocks"]
 
@@ -52,14 +52,6 @@ _BOUNDARY = 200
 _RUNS = re.compile(r"\s+|\S+")
 
 
-@dataclass
-class _Cut:
-    text: str
-    kind: str
-    start: int | None
-    end: int | None
-
-
 def removed_blocks(
     page: etree._Element, source_text: str, kept: Iterable[str], kinds: Mapping[str, str]
 ) -> list[Removed]:
@@ -73,36 +65,31 @@ def removed_blocks(
     body = page.find("body")
     root = body if body is not None else page
     page_blocks = blocks(root)
+    keys = [normal_key(block.text) for block in page_blocks]
     kept_text = "\n".join(normal_key(text) for text in kept)
-    is_kept = [_is_kept(block, kept_text) for block in page_blocks]
+    is_kept = [not key or key in kept_text for key in keys]
     kept_indices = [i for i, k in enumerate(is_kept) if k]
     first, last = (kept_indices[0], kept_indices[-1]) if kept_indices else (len(page_blocks), len(page_blocks))
     locator = _Locator(source_text)
-    cuts: list[_Cut] = []
+    cuts: list[Removed] = []
     for i, block in enumerate(page_blocks):
         if is_kept[i]:
             continue
         kind = (
-            kinds.get(normal_key(block.text))
-            or _kind(block)
-            or ("header" if i < first else "footer" if i > last else "boilerplate")
+            kinds.get(keys[i]) or _kind(block) or ("header" if i < first else "footer" if i > last else "boilerplate")
         )
         start, end = locator.find(block)
         if cuts and cuts[-1].kind == kind and _adjacent(cuts[-1], start):
             previous = cuts[-1]
-            previous.text += "\n" + block.text
-            previous.end = end if end is not None else previous.end
-            continue
-        cuts.append(_Cut(block.text, kind, start, end))
-    return [Removed(cut.text, cut.kind, cut.start, cut.end) for cut in cuts]
+            end = previous.end if end is None else end
+            cuts[-1] = replace(previous, text=f"{previous.text}\n{block.text}", end=end)
+        else:
+            cuts.append(Removed(block.text, kind, start, end))
+    return cuts
 
 
-def _is_kept(block: Block, kept_text: str) -> bool:
-    key = normal_key(block.text)
-    return not key or key in kept_text
-
-
-def _adjacent(previous: _Cut, start: int | None) -> bool:
+def _adjacent(previous: Removed, start: int | None) -> bool:
+    """Whether a block found at ``start`` follows ``previous`` in the source (or either was not found)."""
     return previous.start is None or start is None or previous.end is None or start >= previous.end
 
 
@@ -112,7 +99,7 @@ def _kind(block: Block) -> str | None:
     for _ in range(_MAX_ANCESTORS):
         if node is None:
             break
-        tag = next(iter_tags(node), "")
+        tag = tag_name(node) or ""
         if tag in _TAG_KINDS:
             return _TAG_KINDS[tag]
         if tag in {"body", "html"}:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from corpus import Reader
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -74,6 +78,27 @@ def corpus_bytes(*args: str | Path) -> bytes:
 @pytest.fixture
 def cli() -> CliRunner:
     return run_corpus
+
+
+def shared(relative: str) -> Path:
+    """A file or folder of ../shared/data; the test is skipped when the data is not there."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"shared test data not present: {path}")
+    return path
+
+
+def registered(plugin: object) -> Reader:
+    """The one reader a plugin module registers, through its hook as the core calls it."""
+    readers: list[Reader] = []
+    plugin.corpus_register_readers(register=readers.append)  # type: ignore[attr-defined]
+    (reader,) = readers
+    return reader
+
+
+def words(text: str) -> str:
+    """Text without punctuation, width or spacing differences."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
 
 
 @pytest.fixture

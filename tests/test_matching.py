@@ -81,7 +81,7 @@ def test_two_books_sharing_only_a_licence_block_do_not_match(shared_data: Path) 
     # and last chapters of Alice): most of each text is the shared licence, yet the
     # bodies differ entirely, so they are not copies.
     text = (shared_data / "gutenberg" / "alice-11" / "11-0.txt").read_text(encoding="utf-8-sig")
-    licence = text[text.index("*** END OF"):]
+    licence = text[text.index("*** END OF") :]
     chapters = text.split("CHAPTER ")
     settings = FingerprintSettings()
     a = fingerprint([chapters[2][:3000], licence], settings)
@@ -126,7 +126,7 @@ def test_a_block_many_documents_share_weighs_nothing(shared_data: Path, tmp_path
     # licence block: once the corpus has seen the licence in several documents, it no
     # longer links a new chapter to the others.
     text = (shared_data / "gutenberg" / "alice-11" / "11-0.txt").read_text(encoding="utf-8-sig")
-    licence = text[text.index("*** END OF"):]
+    licence = text[text.index("*** END OF") :]
     chapters = text.split("CHAPTER ")[2:8]
     files = []
     for n, chapter in enumerate(chapters):

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import corpus_html
 import pytest
+from conftest import registered, shared
 
 from corpus import Corpus, Extract, Reader, SourceFile
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 # zh-web-vs-pdf/D03: a people.com.cn article page; web.original.html is UTF-8 but
 # declares charset=gb2312, web.as-served.gb18030.html is the same page re-encoded
 # to match its declaration (see that folder's derived.csv).
@@ -20,30 +20,16 @@ MAGIC = "web-boilerplate/magic-html/htmls"
 TRAFILATURA = "web-boilerplate/trafilatura/pages"
 
 
-def shared(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"shared test data not present: {path}")
-    return path
-
-
 def magic_page(prefix: str) -> Path:
     folder = shared(MAGIC)
     (path,) = folder.glob(f"{prefix}*.html")
     return path
 
 
-def registered() -> Reader:
-    readers: list[Reader] = []
-    corpus_html.corpus_register_readers(register=readers.append)
-    (reader,) = readers
-    return reader
-
-
 def read(path: Path, encoding: str = "utf-8") -> tuple[Extract, SourceFile]:
     data = path.read_bytes()
     source = SourceFile(path, data, data.decode(encoding), "text/html", encoding)
-    return registered().read(source), source
+    return registered(corpus_html).read(source), source
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +38,14 @@ def henan() -> tuple[Extract, SourceFile]:
 
 
 def test_registers_one_reader_named_html() -> None:
-    reader = registered()
+    reader = registered(corpus_html)
     assert reader.name == "html"
     assert "text/html" in reader.media_types
     assert isinstance(reader, Reader)
 
 
 def test_claims_what_the_core_sniffed_as_html_and_nothing_else() -> None:
-    reader = registered()
+    reader = registered(corpus_html)
     page = SourceFile(Path("page.txt"), b"<html>", "<html><body><p>x</p></body></html>", "text/html", "utf-8")
     text = SourceFile(Path("page.html"), b"plain", "plain words", "text/plain", "utf-8")
     pdf = SourceFile(Path("page.html"), b"%PDF-1.4", None, "application/pdf")
@@ -177,6 +163,6 @@ def test_subheadings_inside_an_article_are_kept() -> None:
 def test_a_page_without_text_reads_as_empty_not_as_a_crash() -> None:
     html = '<?xml version="1.0" encoding="utf-8"?>\n<html><head><title>Nothing yet</title></head><body></body></html>'
     source = SourceFile(Path("empty.html"), html.encode(), html, "text/html", "utf-8")
-    extract = registered().read(source)
+    extract = registered(corpus_html).read(source)
     assert extract.paragraphs == ()
     assert extract.title == "Nothing yet"

@@ -21,29 +21,17 @@ import corpus_pdf
 import pypdf
 import pypdfium2 as pdfium
 import pytest
+from conftest import registered, shared, words
 
 from corpus import Corpus, Extract, Reader, ReaderError, SourceFile
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 ZH = "zh-web-vs-pdf"
 BROWSER_PRINTED = ["D02-kepu-xinhua-changsanjiao", "D03-people-guoxinban-henan", "D04-caijing-cpi-2024-04",
                    "D05-chinacomcn-huhehaote-childcare"]  # fmt: skip
 
 
-def shared(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"shared test data not present: {path}")
-    return path
-
-
 def pdf_source(path: Path, data: bytes | None = None) -> SourceFile:
     return SourceFile(path, path.read_bytes() if data is None else data, None, "application/pdf")
-
-
-def words(text: str) -> str:
-    """Text without punctuation, width or spacing differences."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
 
 
 def trigrams(text: str) -> Counter[str]:
@@ -59,10 +47,7 @@ def precision(text: str, truth: str) -> float:
 
 @pytest.fixture(scope="module")
 def reader() -> Reader:
-    readers: list[Reader] = []
-    corpus_pdf.corpus_register_readers(register=readers.append)
-    (registered,) = readers
-    return registered
+    return registered(corpus_pdf)
 
 
 def read(reader: Reader, relative: str) -> Extract:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import corpus_pdftext
 import corpus_text
 import corpus_webtext
 import pytest
+from conftest import registered, shared, words
 
 from corpus import Extract, Reader, SourceFile
 
 SEEDS = Path(__file__).parents[1] / "seeds"
-SHARED = Path(__file__).parents[2] / "shared" / "data"
 PDF_SEED = SEEDS / "003_dba224dbe8b168d4.txt"
 WEB_SEED = SEEDS / "000_c0c16b73368775be.txt"
 
@@ -24,26 +23,6 @@ SECTION_NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九
 def source_of(path: Path, media_type: str = "text/plain") -> SourceFile:
     data = path.read_bytes()
     return SourceFile(path, data, data.decode("utf-8"), media_type, "utf-8")
-
-
-def registered(plugin: object) -> Reader:
-    """The reader a plugin module registers, through its hook as the core calls it."""
-    readers: list[Reader] = []
-    plugin.corpus_register_readers(register=readers.append)  # type: ignore[attr-defined]
-    (reader,) = readers
-    return reader
-
-
-def shared(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"shared test data not present: {path}")
-    return path
-
-
-def words(text: str) -> str:
-    """Text without punctuation, width or spacing differences."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
 
 
 @pytest.fixture(scope="module")

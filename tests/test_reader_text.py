@@ -8,7 +8,7 @@ import corpus_pdftext
 import corpus_text
 import corpus_webtext
 import pytest
-from conftest import PDF_SEED, SHARED_DATA, WEB_SEED
+from conftest import PDF_SEED, WEB_SEED, registered, shared
 
 from corpus import Reader, SourceFile
 
@@ -29,26 +29,11 @@ def source_of(path: Path, media_type: str = "text/plain") -> SourceFile:
     return SourceFile(path, data, data.decode("utf-8-sig"), media_type, "utf-8")
 
 
-def registered(plugin: object) -> Reader:
-    """The reader a plugin module registers, through its hook as the core calls it."""
-    readers: list[Reader] = []
-    plugin.corpus_register_readers(register=readers.append)  # type: ignore[attr-defined]
-    (reader,) = readers
-    return reader
-
-
 def chosen(source: SourceFile) -> str:
     """The reader the core would choose: the highest sniff, ties to the later one."""
     readers = [registered(p) for p in (corpus_text, corpus_webtext, corpus_pdftext)]
     scored = [(r.sniff(source) or 0.0, i, r.name) for i, r in enumerate(readers)]
     return max(scored)[2]
-
-
-def shared(relative: str) -> Path:
-    path = SHARED_DATA / relative
-    if not path.exists():
-        pytest.skip(f"shared test data not present: {path}")
-    return path
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

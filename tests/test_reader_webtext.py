@@ -11,7 +11,7 @@ import corpus_pdftext
 import corpus_text
 import corpus_webtext
 import pytest
-from conftest import PDF_SEED, SHARED_DATA, TITLE, WEB_SEED
+from conftest import PDF_SEED, TITLE, WEB_SEED, registered, shared
 
 from corpus import Extract, Reader, SourceFile
 
@@ -21,21 +21,6 @@ SECTION_NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九
 def source_of(path: Path, media_type: str = "text/plain") -> SourceFile:
     data = path.read_bytes()
     return SourceFile(path, data, data.decode("utf-8"), media_type, "utf-8")
-
-
-def registered(plugin: object) -> Reader:
-    """The reader a plugin module registers, through its hook as the core calls it."""
-    readers: list[Reader] = []
-    plugin.corpus_register_readers(register=readers.append)  # type: ignore[attr-defined]
-    (reader,) = readers
-    return reader
-
-
-def shared(relative: str) -> Path:
-    path = SHARED_DATA / relative
-    if not path.exists():
-        pytest.skip(f"shared test data not present: {path}")
-    return path
 
 
 @pytest.fixture(scope="module")

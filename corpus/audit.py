@@ -113,12 +113,21 @@ LARGE_CLUSTER = 50
 
 def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER) -> list[DocumentAudit]:
     settings = store.settings()
+    texts: dict[int, list[str]] = {}  # paragraphs of each document read so far
+
+    def changes(document_id: int, other: int) -> VersionChanges:
+        # Diffed from each side: the paragraph pairing depends on which text is first.
+        if other not in texts:
+            texts[other] = [t for t, _ in store.paragraphs(other)]
+        return version_changes(texts[document_id], texts[other], other)
+
     out = []
     for doc, count in store.documents():
         related = tuple(store.related(doc.id))
         if count < 2 and not related:
             continue
         paragraphs = store.paragraphs(doc.id)
+        texts[doc.id] = [t for t, _ in paragraphs]
         rows = store.sources(document_id=doc.id)
         fingerprints = {row.id: _fingerprint(row, settings) for row in rows}
         pairs = tuple(
@@ -136,11 +145,7 @@ def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER) -> list[DocumentA
                 flags=(f"large-cluster: {count} sources (flagged from {large_cluster})",)
                 if count >= large_cluster
                 else (),
-                versions=tuple(
-                    version_changes([t for t, _ in paragraphs], [t for t, _ in store.paragraphs(other)], other)
-                    for other, relation, _ in related
-                    if relation == "version"
-                ),
+                versions=tuple(changes(doc.id, other) for other, relation, _ in related if relation == "version"),
             )
         )
     return out

@@ -1,16 +1,23 @@
 """corpus: add source files to a corpus, collapse copies into canonical documents, keep provenance.
 
 The public API. Everything not re-exported here is private and may change.
+:mod:`corpus.text` holds the text helpers readers share (lines, scripts, widths,
+paragraphs, page furniture).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from corpus import text
 from corpus.canonical import Canonical, CanonicalParagraph, SourceText
 from corpus.errors import (
     CorpusError,
     DecodeError,
+    ExtractError,
     PluginError,
     ReaderError,
+    SettingsError,
     SettingsMismatchError,
     StoreError,
     UsageError,
@@ -19,6 +26,9 @@ from corpus.extract import Extract, Removed
 from corpus.hookspecs import hookimpl
 from corpus.readers import Reader
 from corpus.source import SourceFile
+
+if TYPE_CHECKING:
+    from corpus.api import Corpus
 
 __version__ = "0.1.0"
 
@@ -29,10 +39,12 @@ __all__ = [
     "CorpusError",
     "DecodeError",
     "Extract",
+    "ExtractError",
     "PluginError",
     "Reader",
     "ReaderError",
     "Removed",
+    "SettingsError",
     "SettingsMismatchError",
     "SourceFile",
     "SourceText",
@@ -40,6 +52,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "hookimpl",
+    "text",
 ]
 
 

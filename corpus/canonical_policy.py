@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from corpus.align import GRAM, Link, align
 from corpus.canonical import Canonical, CanonicalParagraph, SourceText
 from corpus.hookspecs import hookimpl
-from corpus.normalise import is_unspaced, normal_form
+from corpus.normalise import normal_form
 from corpus.shingle import shingles
+from corpus.text.scripts import is_unspaced
 from corpus.typography import ascii_marks_in_cjk, fullwidth_punctuation
 
 # An unmatched paragraph whose token trigrams are this much in the text already is

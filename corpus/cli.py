@@ -25,7 +25,8 @@ from corpus.errors import CorpusError, StoreError, UsageError
 from corpus.export import write_jsonl, write_parquet
 from corpus.pluginhost import PluginHost
 from corpus.records import AddResult, SourceInfo
-from corpus.report import clip, plural, removed_rows, similarity_text, write_html
+from corpus.report import write_html
+from corpus.wording import clip, plural, removed_rows, similarity_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 

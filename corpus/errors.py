@@ -23,12 +23,26 @@ class SettingsMismatchError(StoreError):
     """The store was built with other fingerprint settings than the ones asked for."""
 
 
+class SettingsError(CorpusError, ValueError):
+    """Fingerprint settings that cannot work together (more bands × rows than permutations).
+
+    Also a :class:`ValueError`, which is what a bad argument is in Python.
+    """
+
+
 class DecodeError(CorpusError):
     """The bytes of a source are not text in any encoding we can justify."""
 
 
 class ReaderError(CorpusError):
     """No reader could turn a source into an extract, or the chosen reader failed."""
+
+
+class ExtractError(ReaderError, TypeError):
+    """A reader built an :class:`corpus.Extract` of the wrong shape (a paragraph that is not a str).
+
+    Also a :class:`TypeError`, which is what a wrong argument type is in Python.
+    """
 
 
 class PluginError(CorpusError):

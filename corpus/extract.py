@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from corpus.errors import ExtractError
+
 
 @dataclass(frozen=True)
 class Removed:
@@ -54,12 +56,18 @@ class Extract:
         paragraphs = tuple(self.paragraphs)
         for i, p in enumerate(paragraphs):
             if not isinstance(p, str):
-                raise TypeError(f"Extract.paragraphs[{i}] must be str, got {type(p).__name__}")
+                raise ExtractError(
+                    f"Extract.paragraphs[{i}] must be str, got {type(p).__name__}: "
+                    "a reader must hand over each paragraph as one string"
+                )
         object.__setattr__(self, "paragraphs", paragraphs)
         object.__setattr__(self, "removed", tuple(self.removed))
         object.__setattr__(self, "metadata", dict(self.metadata))
         if self.title is not None and not isinstance(self.title, str):
-            raise TypeError(f"Extract.title must be str or None, got {type(self.title).__name__}")
+            raise ExtractError(
+                f"Extract.title must be str or None, got {type(self.title).__name__}: "
+                "a reader that found no title passes None"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return {

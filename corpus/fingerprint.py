@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
 from corpus import normalise
+from corpus.errors import SettingsError
 from corpus.shingle import shingles
 
 if TYPE_CHECKING:
@@ -41,7 +42,10 @@ class FingerprintSettings:
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
-            raise ValueError(f"bands × rows must not exceed num_perm: {self.bands}×{self.rows} > {self.num_perm}")
+            raise SettingsError(
+                f"fingerprint settings: bands × rows must not exceed num_perm, got "
+                f"{self.bands}×{self.rows} > {self.num_perm}; lower bands or rows, or raise num_perm"
+            )
 
     def to_strings(self) -> dict[str, str]:
         return {k: str(v) for k, v in asdict(self).items()}

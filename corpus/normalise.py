@@ -16,33 +16,15 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-NORMALISER_VERSION = "nfkc-casefold-tokens/1"
+from corpus.text.scripts import is_unspaced
 
-# Code point ranges of scripts written without spaces between words.
-_UNSPACED_RANGES: tuple[tuple[int, int], ...] = (
-    (0x0E00, 0x0EFF),  # Thai, Lao
-    (0x0F00, 0x0FFF),  # Tibetan
-    (0x1000, 0x109F),  # Myanmar
-    (0x1780, 0x17FF),  # Khmer
-    (0x3040, 0x30FF),  # Hiragana, Katakana
-    (0x31F0, 0x31FF),  # Katakana phonetic extensions
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xF900, 0xFAFF),  # CJK compatibility ideographs
-    (0x20000, 0x3134F),  # CJK extensions B-G
-)
+NORMALISER_VERSION = "nfkc-casefold-tokens/1"
 
 _WORD = 1
 _UNSPACED = 2
 _SEPARATOR = 0
 
 _class_cache: dict[str, int] = {}
-
-
-def is_unspaced(ch: str) -> bool:
-    """True for a character of a script written without spaces (CJK, Thai...)."""
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _UNSPACED_RANGES)
 
 
 def _classify(ch: str) -> int:

@@ -98,12 +98,17 @@ class PluginHost:
     def _collect_readers(self) -> list[RegisteredReader]:
         readers: dict[str, RegisteredReader] = {}
         # get_hookimpls() is in registration order (pluggy *calls* them in reverse).
-        # Each plugin is called on its own so one that raises does not stop the others.
+        # Each plugin is called on its own, through pluggy (which passes only the
+        # arguments an implementation asks for), so one that raises does not stop the others.
+        plugins = self._pm.get_plugins()
         for impl in self._pm.hook.corpus_register_readers.get_hookimpls():
             plugin = impl.plugin_name
             collected: list[Any] = []
+            alone = self._pm.subset_hook_caller(
+                "corpus_register_readers", remove_plugins=[p for p in plugins if p is not impl.plugin]
+            )
             try:
-                impl.function(register=collected.append)
+                alone(register=collected.append)
             except Exception as exc:
                 self.problems.append(
                     PluginProblem(plugin, f"corpus_register_readers raised {type(exc).__name__}: {exc}")

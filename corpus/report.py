@@ -11,8 +11,7 @@ attached to a mail. Every piece of text from the corpus goes through :func:`esc`
 from __future__ import annotations
 
 import html
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +19,9 @@ from pathlib import Path
 from corpus.api import Corpus, source_info
 from corpus.audit import LARGE_CLUSTER, DocumentAudit, SourceAudit
 from corpus.records import SourceInfo
+from corpus.text.scripts import script_of
 from corpus.textdiff import Block, Changed, Segment, Unchanged, diff_paragraphs
+from corpus.wording import clip, plural, removed_rows, similarity_text
 
 # Up to this many collapsed copies the chart has one bar per copy; above, a histogram.
 BARS_UP_TO = 60
@@ -115,58 +116,18 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
 def lang_attr(text: str | None) -> str:
     """A ``lang`` attribute for text in a CJK script, so the browser picks the right glyphs."""
     if not text:
         return ""
-    if _KANA.search(text):
+    scripts = set(map(script_of, text))
+    if "kana" in scripts:
         return ' lang="ja"'
-    if _HANGUL.search(text):
+    if "hangul" in scripts:
         return ' lang="ko"'
-    if _HAN.search(text):
+    if "han" in scripts:
         return ' lang="zh"'
     return ""
-
-
-# -- shared with the terminal audit (corpus.cli) --
-
-
-def similarity_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n} {word if n == 1 else words or word + 's'}"
-
-
-def removed_rows(removed: Iterable[tuple[str, str]]) -> list[tuple[str, list[tuple[str, int]]]]:
-    """What a reader removed as rows of ``(kind, [(text, times), …])``, in order of first appearance.
-
-    Each distinct line once, with how often: a running header cut from every page is one line, not
-    fifty. A kind with more than three different lines (page numbers) is one row; otherwise one row a line.
-    """
-    counts: dict[tuple[str, str], int] = {}
-    for item in removed:
-        counts[item] = counts.get(item, 0) + 1
-    by_kind: dict[str, list[tuple[str, int]]] = {}
-    for (kind, text), n in counts.items():
-        by_kind.setdefault(kind, []).append((text, n))
-    rows: list[tuple[str, list[tuple[str, int]]]] = []
-    for kind, texts in by_kind.items():
-        rows += [(kind, texts)] if len(texts) > 3 else [(kind, [t]) for t in texts]
-    return rows
-
-
-# -- page parts --
 
 
 def _title(title: str | None) -> str:

@@ -15,21 +15,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-# Characters of scripts written without spaces: each is a token of its own.
-_UNSPACED = (
-    "\u2e80-\u2fdf"  # CJK radicals
-    "\u3040-\u30ff"  # kana
-    "\u3100-\u312f"  # bopomofo
-    "\u3400-\u4dbf"  # CJK extension A
-    "\u4e00-\u9fff"  # CJK unified ideographs
-    "\uac00-\ud7af"  # Hangul syllables
-    "\uf900-\ufaff"  # CJK compatibility ideographs
-    "\u0e00-\u0e7f"  # Thai
-    "\u0e80-\u0eff"  # Lao
-    "\u1000-\u109f"  # Myanmar
-    "\u1780-\u17ff"  # Khmer
-    "\U00020000-\U0003134f"  # CJK extensions B–H
-)
+from corpus.text.scripts import UNSPACED_CLASS
+
+# Characters of scripts written without spaces are a token each.
+_UNSPACED = UNSPACED_CLASS
 _TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+|\s+|.", re.DOTALL)
 
 # Paragraphs at least this alike are shown as one changed paragraph, not a deletion and an insertion.

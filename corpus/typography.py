@@ -9,7 +9,7 @@ characters are converted. Marks between digits or Latin letters are left alone
 
 from __future__ import annotations
 
-from corpus.normalise import is_unspaced
+from corpus.text.scripts import is_unspaced
 
 _SIMPLE = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 

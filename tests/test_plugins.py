@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import PDF_SEED, ROOT, SEEDS, TITLE, WEB_SEED, CliRunner
 
-from corpus import Canonical, CanonicalParagraph, Corpus, Extract, PluginError, SourceFile, hookimpl
+from corpus import Canonical, CanonicalParagraph, Corpus, CorpusError, Extract, PluginError, SourceFile, hookimpl
 
 FIXTURES = ROOT / "tests" / "fixtures" / "plugins"
 # A real note, written for these tests: title line, then blank-line paragraphs.
@@ -136,6 +136,42 @@ def test_a_plugin_that_registers_garbage_is_reported(tmp_path: Path) -> None:
         (problem,) = corpus.plugin_problems
         assert "without 'name'" in problem.error
         assert {"text", "webtext", "pdftext"} <= {r.name for r in corpus.readers}
+
+
+def test_a_hook_that_takes_no_arguments_is_not_a_broken_plugin(tmp_path: Path) -> None:
+    # pluggy passes an implementation only the arguments it names: one that asks for
+    # none (it registers nothing, only takes part) is a valid plugin, not a broken one.
+    class Quiet:
+        called = False
+
+        @hookimpl
+        def corpus_register_readers(self) -> None:
+            Quiet.called = True
+
+    with Corpus.open(tmp_path / "c.db", plugins=[ShoutingPlugin(), Quiet()]) as corpus:
+        assert Quiet.called
+        assert not corpus.plugin_problems
+        assert "shouting" in {r.name for r in corpus.readers}
+
+
+def test_a_reader_that_builds_a_bad_extract_fails_its_source_with_the_reason(tmp_path: Path) -> None:
+    class Sloppy(ShoutingReader):
+        name = "sloppy"
+
+        def read(self, source: SourceFile) -> Extract:
+            return Extract(paragraphs=["fine", 42])  # type: ignore[list-item]
+
+    class Plugin:
+        @hookimpl
+        def corpus_register_readers(self, register):  # type: ignore[no-untyped-def]
+            register(Sloppy())
+
+    with Corpus.open(tmp_path / "c.db", plugins=[Plugin()]) as corpus:
+        (result,) = corpus.add([WEB_SEED])
+        assert result.status == "failed"
+        assert "Extract.paragraphs[1] must be str, got int" in (result.error or "")
+    with pytest.raises(CorpusError, match=r"Extract.title must be str or None, got int"):
+        Extract(paragraphs=["x"], title=7)  # type: ignore[arg-type]
 
 
 def test_a_reader_that_crashes_fails_only_its_source(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from conftest import registered, shared, words
 
 from corpus import Extract, Reader, SourceFile
+from corpus.text import depaginate
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 PDF_SEED = SEEDS / "003_dba224dbe8b168d4.txt"
@@ -167,7 +168,7 @@ def test_browser_stamps_are_cut_and_name_the_printed_page(
 ) -> None:
     path = shared(f"zh-web-vs-pdf/{folder}/web.browser-print.{extractor}.txt")
     text = path.read_text(encoding="utf-8")
-    printed = corpus_pdftext.depaginate(text)
+    printed = depaginate(text)
     assert printed.url is not None and printed.url.endswith(f"{folder}/{page}")
     kept = "\n".join(line.text for line in printed.lines)
     assert "file://" not in kept
@@ -192,6 +193,6 @@ def test_digits_an_extractor_set_on_a_line_of_their_own_go_back(reader: Reader) 
     # The digits of a Chromium-printed headline fall back to another font, on
     # another baseline: pdftotext -layout sets them under the line they left.
     path = shared("zh-web-vs-pdf/D04-caijing-cpi-2024-04/web.browser-print.pdftotext-layout.txt")
-    lines = [line.text.strip() for line in corpus_pdftext.depaginate(path.read_text(encoding="utf-8")).lines]
+    lines = [line.text.strip() for line in depaginate(path.read_text(encoding="utf-8")).lines]
     assert "2024年4月份居民消费价格同比上涨0.3%" in lines
     assert "年 月份居民消费价格同比上涨0.3%" not in lines

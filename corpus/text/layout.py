@@ -13,14 +13,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus_pdftext._lines import Line, has_cjk, indent
+from corpus.text.lines import Line, ends_sentence, indent
+from corpus.text.scripts import has_cjk
 
 # A line is "full" when it reaches this share of the typical width: the right
 # margin of proportional fonts is ragged by a few characters.
 _FULL_SHARE = 0.85
 _WIDTH_PERCENTILE = 0.8
-_FINAL_PUNCT = "。！？；：.!?;:…"
-_CLOSERS = "”’」』）)\"'》】"
 
 
 @dataclass(frozen=True)
@@ -34,11 +33,6 @@ class Layout:
     def is_separator(self, blank_run: int) -> bool:
         """Do ``blank_run`` blank lines in a row end a paragraph?"""
         return blank_run >= (2 if self.double_spaced else 1)
-
-
-def ends_sentence(text: str) -> bool:
-    stripped = text.rstrip().rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in _FINAL_PUNCT
 
 
 def _percentile(values: Sequence[int], share: float) -> int:

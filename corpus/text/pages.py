@@ -1,11 +1,11 @@
-"""Page furniture: page numbers and running headers and footers, found and cut.
+"""Extracted text without its pages: furniture cut, page breaks undone, digits put back.
 
-A PDF repeats things on every page that are not part of the text: the page
-number (``— 3 —``, ``- 3 -``, ``Page 3 of 10``, ``[Page 3]``, ``3/10``), a running
-header (the document or chapter title, ``RFC 2616  HTTP/1.1  June 1999``) and a
-running footer (an author line, the URL a browser printed). A page number is
-recognisable alone. A running header or footer is recognisable by repetition:
-a line that, with its digits masked, comes back at the edge of page after page.
+Text extracted from a PDF (pdftotext, PyMuPDF, a copy from a viewer) keeps the
+pages: a form feed at each break, the page number, a running header and footer
+on every page. :func:`depaginate` finds the pages (form feeds, or the ``n/m``
+counters a browser prints when there are none), cuts what
+:mod:`corpus.text.furniture` recognises at their edges, and leaves the text lines
+with their offsets, so that everything cut can be shown in an audit.
 
 A browser printing a web page stamps every page the same way: the date and
 time and the page's title on top, its address and ``n/m`` at the bottom. Those
@@ -21,69 +21,34 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus import Removed
-from corpus_pdftext._lines import Line, restore_digits, split_lines
-
-_PAGE_NUMBER = re.compile(
-    r"^(?:"
-    r"[-—–−~～]+\s*\d{1,4}\s*[-—–−~～]+"  # - 3 -, — 3 —
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"  # Page 3, Page 3 of 10
-    r"|\[\s*page\s+\d{1,4}\s*\]"  # [Page 3]
-    r"|\d{1,4}\s*/\s*\d{1,4}"  # 3/10
-    r"|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 共10页
-    r")$",
-    re.IGNORECASE,
+from corpus.extract import Removed
+from corpus.text.furniture import (
+    EDGE_LINES,
+    cells,
+    find_url,
+    is_bare_number,
+    is_page_number,
+    is_print_stamp,
+    is_url,
+    mask_numbers,
+    page_counter,
+    print_stamp,
+    recurring,
+    without_print_stamp,
 )
-# A bare number is a page number only where one sits: at the edge of a page, or
-# alone between blank lines; elsewhere it may be a cell of a table.
-_BARE_NUMBER = re.compile(r"^\d{1,4}$")
-# How many lines at the top and the bottom of a page can hold furniture, not
-# counting the furniture itself.
-_EDGE = 3
+from corpus.text.lines import Line, split_lines
+
 # How many lines from a page's edge a line may sit and still count as coming
 # back there, page after page.
 _ZONE = 6
-_RUNNING_SHARE = 0.3
-# What a browser prints: Chrome, Edge and Safari stamp "11/21/26, 11:59 PM",
-# Firefox "21/11/2026, 23:59"; the footer holds the page's address.
-_PRINT_STAMP = re.compile(
-    r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s|$)"
-)
 # "2024-05-11 09:36" is as likely a byline as a stamp; the English formats,
 # with the comma, are a browser's. Any other is a stamp only where it comes
 # back on page after page.
 _BROWSER_STAMP = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s|$)")
-_URL = re.compile(r"(?:https?|file|ftp)://\S+|www\.[\w-]+\.\S+", re.IGNORECASE)
-# Cells of a line set in columns (``pdftotext -layout``): text apart by a wide gap.
-_CELL_GAP = re.compile(r"[ \t\xa0\u3000]{3,}")
-
-
-def is_page_number(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text.strip()))
-
-
-def is_print_stamp(text: str) -> bool:
-    """Does the line open with the date-and-time stamp a browser prints on each page?"""
-    return bool(_PRINT_STAMP.match(text.strip()))
-
-
-def without_print_stamp(text: str) -> str:
-    """The line without the browser's date-and-time stamp it opens with (Chrome sets the title after it)."""
-    return _PRINT_STAMP.sub("", text.strip(), count=1).strip()
-
-
-def is_url(text: str) -> bool:
-    """Is the text an address and nothing else?"""
-    return bool(_URL.fullmatch(text.strip()))
-
-
-def cells(text: str) -> list[str]:
-    """The pieces of a line that a wide gap separates (one piece for ordinary lines)."""
-    return [cell for cell in _CELL_GAP.split(text.strip()) if cell]
 
 
 def _numbered(line: Line) -> bool:
-    return is_page_number(line.text) or bool(_BARE_NUMBER.match(line.stripped))
+    return is_page_number(line.text) or bool(is_bare_number(line.stripped))
 
 
 def _alone(lines: Sequence[Line], i: int) -> bool:
@@ -102,15 +67,6 @@ def _pages(lines: Sequence[Line]) -> list[list[int]]:
     return pages
 
 
-_DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
-
-
-def _mask(text: str) -> str:
-    """A running header with its page number or date masked, spaces collapsed."""
-    return _SPACES.sub(" ", _DIGITS.sub("#", text.strip())).lower()
-
-
 def _running_candidates(lines: Sequence[Line], page: list[int]) -> list[int]:
     """The lines of a page that can be a running header or footer: not blank, not a page number."""
     return [i for i in page if not lines[i].blank and not _numbered(lines[i])]
@@ -123,9 +79,9 @@ def _slots(candidates: list[int]) -> dict[int, str]:
     happens to repeat (a refrain, a boilerplate sentence) does not.
     """
     slots: dict[int, str] = {}
-    for rank, i in enumerate(candidates[:_EDGE]):
+    for rank, i in enumerate(candidates[:EDGE_LINES]):
         slots[i] = f"top-{rank}"
-    for rank, i in enumerate(reversed(candidates[_EDGE:][-_EDGE:])):
+    for rank, i in enumerate(reversed(candidates[EDGE_LINES:][-EDGE_LINES:])):
         slots[i] = f"bottom-{rank}"
     return slots
 
@@ -138,7 +94,7 @@ def _zone(candidates: list[int]) -> set[int]:
 def _keys(text: str) -> set[str]:
     """What of a line can come back on other pages: the line, and each of its cells."""
     pieces = cells(text)
-    return {_mask(text)} | ({_mask(cell) for cell in pieces} if len(pieces) > 1 else set())
+    return {mask_numbers(text)} | ({mask_numbers(cell) for cell in pieces} if len(pieces) > 1 else set())
 
 
 @dataclass(frozen=True)
@@ -159,13 +115,12 @@ def _running(
     seen: Counter[tuple[str, str]] = Counter()
     near: Counter[str] = Counter()
     for page_slots, zone in zip(slots, zones, strict=True):
-        seen.update({(slot, _mask(lines[i].text)) for i, slot in page_slots.items()})
+        seen.update({(slot, mask_numbers(lines[i].text)) for i, slot in page_slots.items()})
         near.update({key for i in zone for key in _keys(lines[i].text)})
-    needed = 2 if len(pages) == 2 else max(3, round(_RUNNING_SHARE * len(pages)))
-    slotted = {key for key, count in seen.items() if count >= needed}
+    slotted = recurring(seen, len(pages))
     # Anywhere near the edge only counts on enough pages: two pages of a short
     # document may share a line by chance.
-    anywhere = {key for key, count in near.items() if count >= needed} if len(pages) >= 3 else set()
+    anywhere = recurring(near, len(pages)) if len(pages) >= 3 else set()
     return _Running(slotted, anywhere, _browser(lines, pages, zones))
 
 
@@ -184,9 +139,9 @@ def _browser(lines: Sequence[Line], pages: list[list[int]], zones: list[set[int]
 def _furniture_cell(cell: str, running: _Running) -> bool:
     return (
         is_page_number(cell)
-        or bool(_BARE_NUMBER.match(cell))
+        or is_bare_number(cell)
         or (running.browser and (_stamp(cell, running) or is_url(cell)))
-        or _mask(cell) in running.anywhere
+        or mask_numbers(cell) in running.anywhere
     )
 
 
@@ -195,13 +150,13 @@ def _kind(
 ) -> str | None:
     """What furniture line ``i`` is, near the top (``top``) or the bottom of its page; ``None``: text."""
     line = lines[i]
-    if is_page_number(line.text) or (_BARE_NUMBER.match(line.stripped) and (not single or _alone(lines, i))):
+    if is_page_number(line.text) or (is_bare_number(line.stripped) and (not single or _alone(lines, i))):
         return "page-number"
     where = "running-header" if top else "running-footer"
     slot = slots.get(i)
-    if slot is not None and (slot, _mask(line.text)) in running.slotted:
+    if slot is not None and (slot, mask_numbers(line.text)) in running.slotted:
         return "running-header" if slot.startswith("top") else "running-footer"
-    if _mask(line.text) in running.anywhere or (running.browser and _stamp(line.text, running)):
+    if mask_numbers(line.text) in running.anywhere or (running.browser and _stamp(line.text, running)):
         return where
     pieces = cells(line.text)
     if all(_furniture_cell(cell, running) for cell in pieces) and (
@@ -214,7 +169,7 @@ def _kind(
 def _page_furniture(
     lines: Sequence[Line], page: list[int], slots: dict[int, str], running: _Running, *, single: bool
 ) -> dict[int, str]:
-    """The furniture of one page: walking in from each edge, until ``_EDGE`` lines of text.
+    """The furniture of one page: walking in from each edge, until ``EDGE_LINES`` lines of text.
 
     Furniture does not count, so a header of three stamps and a stray page
     number is cut whole, while the walk stops before it reaches the body.
@@ -231,13 +186,13 @@ def _page_furniture(
                 cut[i] = kind
                 continue
             text_lines += 1
-            if text_lines >= _EDGE:
+            if text_lines >= EDGE_LINES:
                 break
     # A page number such as "— 3 —" is furniture anywhere on the page; a bare
     # number only alone, where no page breaks say where the edges are. So are
     # a browser's stamps: an extractor may read them in the middle of a page.
     for i in filled:
-        bare_alone = single and _BARE_NUMBER.match(lines[i].stripped) and _alone(lines, i)
+        bare_alone = single and is_bare_number(lines[i].stripped) and _alone(lines, i)
         if i not in cut and (is_page_number(lines[i].text) or bare_alone):
             cut[i] = "page-number"
         elif i not in cut and running.browser and _stamps_only(lines[i].text, running):
@@ -248,8 +203,8 @@ def _page_furniture(
 def _stamp(text: str, running: _Running) -> bool:
     """Does the line open with the print date of a browser: in its own format, or coming back page after page?"""
     text = text.strip()
-    match = _PRINT_STAMP.match(text)
-    return match is not None and (bool(_BROWSER_STAMP.match(text)) or _mask(match.group()) in running.anywhere)
+    stamp = print_stamp(text)
+    return stamp is not None and (bool(_BROWSER_STAMP.match(text)) or mask_numbers(stamp) in running.anywhere)
 
 
 def _stamps_only(text: str, running: _Running) -> bool:
@@ -301,14 +256,11 @@ def depaginate(text: str) -> Depaginated:
 
     Digits an extractor set apart from their line go back into it (``restore_digits``).
     """
-    kept, removed = strip_furniture(_paged_by_counters(split_lines(text)))
+    kept, removed = strip_furniture(_paged_by_counters(split_lines(text, page_breaks=True)))
     kept = restore_digits(kept)
     removed += [Removed("\f", "page-break", i, i + 1) for i, ch in enumerate(text) if ch == "\f"]
     removed.sort(key=lambda r: r.start or 0)
     return Depaginated(kept, removed, printed_web_page(removed))
-
-
-_COUNTER = re.compile(r"(?:^|\s)(\d{1,4})\s*/\s*(\d{1,4})$")
 
 
 def _paged_by_counters(lines: list[Line]) -> list[Line]:
@@ -320,12 +272,12 @@ def _paged_by_counters(lines: list[Line]) -> list[Line]:
     if any(line.page_start for line in lines):
         return lines
     ends: list[int] = []
-    total: str | None = None
+    total: int | None = None
     for i, line in enumerate(lines):
-        match = _COUNTER.search(line.stripped)
-        if match is None or int(match[1]) != len(ends) + 1 or (total is not None and match[2] != total):
+        counter = page_counter(line.stripped)
+        if counter is None or counter[0] != len(ends) + 1 or (total is not None and counter[1] != total):
             continue
-        total = match[2]
+        total = counter[1]
         ends.append(i)
     if len(ends) < 2:
         return lines
@@ -340,7 +292,7 @@ def printed_web_page(removed: Sequence[Removed]) -> str | None:
     print date: an address in the furniture next to either is a printed page.
     """
     texts = [piece for r in removed for piece in cells(r.text)]
-    urls = [m.group() for text in texts for m in [_URL.search(text)] if m]
+    urls = [url for text in texts if (url := find_url(text))]
     if not urls or not any(is_print_stamp(t) or (is_page_number(t) and "/" in t) for t in texts):
         return None
     return Counter(urls).most_common(1)[0][0]
@@ -355,3 +307,43 @@ def _trim_page(body: list[Line], *, first: bool, last: bool) -> list[Line]:
         while end > start and body[end - 1].blank:
             end -= 1
     return body[start:end]
+
+
+# Digits set in another font than the CJK text around them (a browser falls back
+# to a Latin font for them) may sit on another baseline, and an extractor then
+# gives them a line of their own under the line they belong to:
+# "年 月份居民消费价格" over "2024 4". They belong in the holes they left, each
+# in front of the unit it counts (年, 月, 日, 万, 元...).
+_DIGIT_LINE = re.compile(r"^[ \t\xa0]*\d+(?:[ \t\xa0]+\d+)*[ \t\xa0]*$")
+_UNITS = "年月日号时点分秒万亿元岁天周届次个名位条章节页多"
+_HOLE = re.compile(rf"(?<=[\u4e00-\u9fff\uff00-\uffef]) (?=[{_UNITS}])")
+
+
+def _filled(text: str, groups: list[str]) -> str | None:
+    """``text`` with ``groups`` put into its holes, or ``None`` when they do not fit one to one."""
+    body = text.lstrip()
+    holes = [m.start() for m in _HOLE.finditer(body)]
+    leading = body[:1] in _UNITS
+    if leading and len(holes) + 1 == len(groups):
+        body = groups[0] + body
+        holes = [h + len(groups[0]) for h in holes]
+        groups = groups[1:]
+    elif len(holes) != len(groups) or not holes:
+        return None
+    for hole, group in reversed(list(zip(holes, groups, strict=True))):
+        body = body[:hole] + group + body[hole + 1 :]
+    return text[: len(text) - len(text.lstrip())] + body
+
+
+def restore_digits(lines: list[Line]) -> list[Line]:
+    """Put digits that an extractor set on a line of their own back into the line above."""
+    out: list[Line] = []
+    for line in lines:
+        above = out[-1] if out else None
+        if above is not None and not above.blank and _DIGIT_LINE.match(line.text):
+            repaired = _filled(above.text, line.text.split())
+            if repaired is not None:
+                out[-1] = Line(repaired, above.start, line.end, above.page_start)
+                continue
+        out.append(line)
+    return out

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from corpus_pdftext._layout import Layout, ends_sentence, local_widths, measure
-from corpus_pdftext._lines import HYPHENATED, Line, display_width, has_cjk, indent, is_cjk, join, tidy
+from corpus.text.layout import Layout, local_widths, measure
+from corpus.text.lines import Line, ends_sentence, hyphenated, indent, join, printed_width, tidy
+from corpus.text.scripts import CJK_CLASS, has_cjk, is_cjk
 
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|"
@@ -31,7 +32,7 @@ _TITLE_MAX_WIDTH = 100
 
 
 def is_heading(text: str) -> bool:
-    return bool(_HEADING.match(text.strip())) and display_width(text.strip()) <= 80
+    return bool(_HEADING.match(text.strip())) and printed_width(text.strip()) <= 80
 
 
 def blocks(lines: Sequence[Line], layout: Layout) -> list[list[Line]]:
@@ -49,7 +50,7 @@ def blocks(lines: Sequence[Line], layout: Layout) -> list[list[Line]]:
     return [block for block in out if block]
 
 
-_LEADING_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_LEADING_WORD = re.compile(rf"[^\s{CJK_CLASS}]+")
 
 
 def _room_needed(line: Line) -> int:
@@ -64,7 +65,7 @@ def _room_needed(line: Line) -> int:
     word = _LEADING_WORD.match(text)
     if word is None:
         return 2  # a CJK character
-    return display_width(word.group()) + (0 if word.end() < len(text) and text[word.end()] != " " else 1)
+    return printed_width(word.group()) + (0 if word.end() < len(text) and text[word.end()] != " " else 1)
 
 
 def _slack(previous: Line, width: int, layout: Layout, first_line: bool) -> int:
@@ -78,7 +79,7 @@ def _slack(previous: Line, width: int, layout: Layout, first_line: bool) -> int:
     text = previous.text.strip()
     if not _ends_cjk(text):
         return max(2, width // 10)
-    narrow = sum(1 for ch in text if not is_cjk(ch) and display_width(ch) == 1)
+    narrow = sum(1 for ch in text if not is_cjk(ch) and printed_width(ch) == 1)
     slack = 2 + narrow // 3
     if first_line and not layout.indented_paragraphs:
         slack += _LOST_INDENT
@@ -109,7 +110,7 @@ def ends_paragraph(previous: Line, line: Line, layout: Layout, *, width: int, fi
         return True
     if is_heading(line.text) and (ends_sentence(previous.text) or is_heading(previous.text)):
         return True
-    if HYPHENATED.search(previous.text.rstrip()) and line.text.strip()[:1].islower():
+    if hyphenated(previous.text.rstrip()) and line.text.strip()[:1].islower():
         return False  # a word split across the lines
     room = width - previous.width
     if layout.indented_paragraphs:
@@ -150,7 +151,7 @@ def paragraphs(block: Sequence[Line], layout: Layout, *, own_margins: bool = Tru
 def text_of(lines: Sequence[Line]) -> str:
     text = ""
     for line in lines:
-        text = join(text, tidy(line.text))
+        text = join(text, tidy(line.text), dehyphenate=True)
     return text
 
 
@@ -161,7 +162,7 @@ def is_title(lines: Sequence[Line], block_alone: bool, layout: Layout) -> bool:
     centred (indented well past the text's own indent).
     """
     text = text_of(lines)
-    if not text or display_width(text) > _TITLE_MAX_WIDTH or ends_sentence(text):
+    if not text or printed_width(text) > _TITLE_MAX_WIDTH or ends_sentence(text):
         return False
     if text[-1] in ",，、":
         return False

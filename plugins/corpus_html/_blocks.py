@@ -18,6 +18,8 @@ from functools import cached_property
 
 from lxml import etree
 
+from corpus.text import CJK_CLASS
+
 __all__ = ["Block", "TextPiece", "blocks", "clean_text", "is_heading", "normal_key", "tag_name"]
 
 # Elements a browser (or trafilatura's XML) lays out as blocks: text on either
@@ -48,7 +50,7 @@ _CODE_SYMBOLS = frozenset("{}[];=<>$#\\|&*/")
 _CODE_SYMBOL_SHARE = 0.03
 
 _SPACE = re.compile(r"\s+")
-_CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = CJK_CLASS
 # A line break in the source between two CJK characters is layout, not a space.
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*[\r\n]\s*(?=[{_CJK}])")
 

@@ -13,12 +13,14 @@ segments.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import lxml.html
 from trafilatura import extract_metadata
 
+from corpus.text import script_of
 from corpus_html._blocks import clean_text, normal_key
 
 __all__ = ["PageMetadata", "choose_title", "page_metadata", "script_language"]
@@ -39,10 +41,6 @@ _MAX_SITE_NAME = 24
 _SITE_SUFFIX = re.compile(r"\s*(?:版权所有|版權所有|all rights reserved\.?)\s*$", re.IGNORECASE)
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -154,7 +152,8 @@ def script_language(text: str, declared: str | None) -> str | None:
     letters = len(_LETTER.findall(text))
     if not letters:
         return declared
-    kana, hangul, han, thai = (len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN, _THAI))
+    scripts = Counter(map(script_of, text))
+    kana, hangul, han, thai = scripts["kana"], scripts["hangul"] + scripts["jamo"], scripts["han"], scripts["thai"]
     if kana >= 0.05 * letters:
         return "ja"
     if hangul >= 0.3 * letters:

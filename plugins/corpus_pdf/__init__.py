@@ -30,9 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from corpus_pdftext import display_width
-
 from corpus import Extract, Reader, Removed, SourceFile, hookimpl
+from corpus.text import printed_width, script_of
 from corpus_pdf._article import Article, body_size, find_article, is_prose
 from corpus_pdf._document import declared_title, metadata, opened, refuse_without_text
 from corpus_pdf._furniture import strip_furniture
@@ -122,7 +121,7 @@ def _printed_page(
         if i == title_index:
             continue
         # A paragraph the page prints twice is a widget's (a slideshow's caption).
-        repeated = paragraph.text in body and display_width(paragraph.text) >= _MIN_REPEATED
+        repeated = paragraph.text in body and printed_width(paragraph.text) >= _MIN_REPEATED
         (body if i in article and not repeated else chrome).append(paragraph.text)
     return title, [text for text in body if text], chrome
 
@@ -151,12 +150,12 @@ def _script_language(texts: Sequence[str]) -> str | None:
             if not ch.isalpha():
                 continue
             letters += 1
-            code = ord(ch)
-            if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+            script = script_of(ch)
+            if script == "han":
                 han += 1
-            elif 0x3040 <= code <= 0x30FF:
+            elif script == "kana":
                 kana += 1
-            elif 0xAC00 <= code <= 0xD7AF:
+            elif script == "hangul":
                 hangul += 1
     if not letters:
         return None

@@ -27,8 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus_pdftext import display_width, ends_sentence
-
+from corpus.text import ends_sentence, printed_width
 from corpus_pdf._lines import TextLine
 from corpus_pdf._paragraphs import Paragraph
 
@@ -52,7 +51,7 @@ _EXTEND = 2
 def is_prose(paragraph: Paragraph) -> bool:
     """Running text: it ends a sentence, or it runs over several lines with sentence punctuation inside."""
     text = paragraph.text
-    if display_width(text) < _MIN_PROSE_WIDTH or sum(text.count(ch) for ch in _SEPARATORS) >= 2:
+    if printed_width(text) < _MIN_PROSE_WIDTH or sum(text.count(ch) for ch in _SEPARATORS) >= 2:
         return False
     return ends_sentence(text) or (len(paragraph.lines) >= 2 and any(ch in _SENTENCE_PUNCT for ch in text))
 

@@ -24,22 +24,23 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus_pdftext import is_page_number, is_print_stamp
-
 from corpus import Removed
+from corpus.text import (
+    EDGE_LINES,
+    find_url,
+    is_bare_number,
+    is_page_number,
+    is_print_stamp,
+    is_roman_numeral,
+    mask_numbers,
+    page_counter,
+    recurring,
+)
 from corpus_pdf._lines import TextLine
 
-# How many lines at the top and at the bottom of a page can be furniture.
-_EDGE = 3
-_RUNNING_SHARE = 0.25
+# Enough page numbers that count up with the pages to trust them.
 _NUMBERED_PAGES = 4
-_BARE_NUMBER = re.compile(r"^\d{1,5}$")
-_ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$", re.IGNORECASE)
 _EDGE_NUMBER = re.compile(r"^(\d{1,4})\s+\S|\S\s+(\d{1,4})$")
-_URL = re.compile(r"\b(?:https?|file|ftp)://\S+|\bwww\.[\w-]+\.\S+", re.IGNORECASE)
-_COUNTER = re.compile(r"(?:^|\s)\d{1,4}\s*(?:/|of)\s*\d{1,4}$", re.IGNORECASE)
-_DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ def strip_furniture(pages: Sequence[Sequence[TextLine]]) -> Furniture:
                 removed.append(Removed(line.text, kind))
                 furniture.append(line.text)
         kept.append(body)
-    urls = [m.group() for text in furniture for m in [_URL.search(text)] if m]
-    counted = any(_COUNTER.search(text) or is_print_stamp(text) for text in furniture)
+    urls = [url for text in furniture if (url := find_url(text))]
+    counted = any(page_counter(text) or is_print_stamp(text) for text in furniture)
     url = Counter(urls).most_common(1)[0][0] if urls else None
     return Furniture(kept, removed, url, printed_web_page=url is not None and counted)
 
@@ -79,16 +80,11 @@ def _edge_lines(page: Sequence[TextLine]) -> dict[int, str]:
     """Slots of the lines nearest the top and the bottom: ``id(line)`` → ``top-0``, ``bottom-1``..."""
     ordered = sorted(page, key=lambda line: line.baseline)
     slots: dict[int, str] = {}
-    for rank, line in enumerate(ordered[:_EDGE]):
+    for rank, line in enumerate(ordered[:EDGE_LINES]):
         slots[id(line)] = f"top-{rank}"
-    for rank, line in enumerate(reversed(ordered[_EDGE:][-_EDGE:])):
+    for rank, line in enumerate(reversed(ordered[EDGE_LINES:][-EDGE_LINES:])):
         slots[id(line)] = f"bottom-{rank}"
     return slots
-
-
-def _mask(text: str) -> str:
-    """The line with its numbers masked: the same on every page for a running header or footer."""
-    return _SPACES.sub(" ", _DIGITS.sub("#", text.strip()))
 
 
 def _running(pages: Sequence[Sequence[TextLine]], edges: list[dict[int, str]]) -> set[tuple[bool, str]]:
@@ -97,15 +93,12 @@ def _running(pages: Sequence[Sequence[TextLine]], edges: list[dict[int, str]]) -
     Only the edge slots are looked at, so the height need not match: headers
     shift by a few points between a document's first pages and the rest.
     """
-    if len(pages) < 2:
-        return set()
     seen: Counter[tuple[bool, str]] = Counter()
     for page, slots in zip(pages, edges, strict=True):
-        seen.update({(slots[id(line)].startswith("top"), _mask(line.text)) for line in page if id(line) in slots})
-    # Furniture is on most pages; a chapter's heading (``Chapter 7``) recurs at
-    # the top of a page too, but on a page in ten.
-    needed = 2 if len(pages) <= 3 else max(3, round(_RUNNING_SHARE * len(pages)))
-    return {key for key, count in seen.items() if count >= needed}
+        seen.update(
+            {(slots[id(line)].startswith("top"), mask_numbers(line.text)) for line in page if id(line) in slots}
+        )
+    return recurring(seen, len(pages))
 
 
 def _is_running(top: bool, masked: str, running: set[tuple[bool, str]]) -> bool:
@@ -149,13 +142,13 @@ def _kind(
         return None
     text = line.text.strip()
     top = slot.startswith("top")
-    numbered = is_page_number(text) or _BARE_NUMBER.match(text) or _ROMAN.match(text)
+    numbered = is_page_number(text) or is_bare_number(text) or is_roman_numeral(text)
     if numbered and (not single or slot in ("top-0", "bottom-0")):
         return "page-number"
     if (
         is_print_stamp(text)  # a browser's stamps
-        or (_URL.search(text) and _COUNTER.search(text))
-        or _is_running(top, _mask(text), running)
+        or (find_url(text) and page_counter(text))
+        or _is_running(top, mask_numbers(text), running)
         or (offset is not None and _edge_number(text) == number + offset)
     ):
         return "running-header" if top else "running-footer"
@@ -164,7 +157,7 @@ def _kind(
 
 def _edge_number(text: str) -> int | None:
     """The number a line opens or closes with (``14 CHAPTER 1…``, ``…Summary Page 7``), or a bare number."""
-    if _BARE_NUMBER.match(text):
+    if is_bare_number(text):
         return int(text)
     match = _EDGE_NUMBER.search(text)
     if not match:

@@ -22,7 +22,8 @@ from functools import cached_property
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
-from corpus_pdftext import display_width
+
+from corpus.text import printed_width
 
 # PDFium's mark for a hyphen at the end of a line (the word continues below).
 SOFT_HYPHEN = "\ufffe"
@@ -61,7 +62,7 @@ class TextLine:
     @cached_property
     def unit(self) -> float:
         """Width of one half-width column of this line's text (a CJK character takes two)."""
-        return self.width / max(1, display_width(self.text))
+        return self.width / max(1, printed_width(self.text))
 
     @property
     def centre(self) -> float:

@@ -32,8 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
-from corpus_pdftext import display_width, ends_sentence, has_cjk, is_heading, join, tidy
-
+from corpus.text import CJK_CLASS, ends_sentence, has_cjk, is_heading, join, printed_width, tidy
 from corpus_pdf._lines import TextLine
 
 # A gap this much larger than the usual pitch of its font size separates paragraphs.
@@ -46,7 +45,7 @@ _GAP_LAYOUT_SHARE = 0.04
 # this share of the column is left empty.
 _GAP_LAYOUT_ROOM = 0.3
 _INDENT_UNITS = 1.5
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = CJK_CLASS
 _LEADING_WORD = re.compile(f"[^\\s{_CJK}]+")
 _HYPHENATED = re.compile(r"[A-Za-z]-$")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
@@ -214,7 +213,7 @@ class _Vocabulary:
             elif text.endswith("-") and _HYPHENATED.search(text) and piece[:1].isalpha():
                 text += piece  # a compound broken at its own hyphen: keep it, add no space
             else:
-                text = join(text, piece)
+                text = join(text, piece, dehyphenate=True)
         return text
 
     def _drops_hyphen(self, left: str, right: str) -> bool:
@@ -283,7 +282,7 @@ def _room_needed(line: TextLine) -> float:
     if word is None:
         return 2.0
     cjk_before = text[word.end() : word.end() + 1]
-    return display_width(word.group()) + (0.0 if cjk_before and not cjk_before.isspace() else 1.0)
+    return printed_width(word.group()) + (0.0 if cjk_before and not cjk_before.isspace() else 1.0)
 
 
 def _slack(line: TextLine) -> float:

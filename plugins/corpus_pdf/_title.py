@@ -15,8 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from corpus_pdftext import display_width, ends_sentence
-
+from corpus.text import ends_sentence, printed_width
 from corpus_pdf._paragraphs import Paragraph
 
 _MAX_WIDTH = 120
@@ -36,7 +35,7 @@ def _heading_like(paragraph: Paragraph) -> bool:
     """Short, with letters, and not a sentence or a clause."""
     text = paragraph.text.rstrip("”’」』）)\"'")
     letters = sum(1 for ch in text if ch.isalpha())
-    return letters >= 2 and display_width(text) <= _MAX_WIDTH and text[-1:] not in _NOT_LAST
+    return letters >= 2 and printed_width(text) <= _MAX_WIDTH and text[-1:] not in _NOT_LAST
 
 
 def find_title(paragraphs: Sequence[Paragraph], start: int, declared: str | None, body: float) -> int | None:
@@ -66,6 +65,6 @@ def plausible(declared: str | None) -> str | None:
     text = " ".join(declared.split())
     if _FILE_NAME.search(text) or _PLACEHOLDER.match(text):
         return None
-    if display_width(text) > _MAX_WIDTH or ends_sentence(text) or not _key(text):
+    if printed_width(text) > _MAX_WIDTH or ends_sentence(text) or not _key(text):
         return None
     return text

@@ -5,8 +5,8 @@ lines, not the paragraphs: a hard break every line, sometimes a blank line after
 each, a page number and a running header on every page, a form feed or a stray
 indent at each page break. A corpus wants the paragraphs, so that the PDF of a
 document matches its web page, and an audit wants to see what was cut. The
-reader cuts the furniture (``_pages``), measures the page (``_layout``) and
-rejoins the lines (``_paragraphs``). Headings stay paragraphs of their own.
+reader cuts the furniture, measures the page and rejoins the lines. Headings
+stay paragraphs of their own.
 
 It reads the text, not the PDF bytes: a source whose bytes are a PDF is for a
 reader of binary PDFs. It registers through the ``corpus`` entry-point group
@@ -18,11 +18,9 @@ furniture says so (the page's address beside ``n/m`` or a print date), and this
 reader then leaves it to the reader of web page text (``corpus_webtext``),
 claiming it only weakly in case that reader is disabled.
 
-The line-level pieces of the clean-up (rejoining a wrap, telling a sentence
-end, a heading or a page number) are exported: the reader of PDF files
-(``corpus_pdf``) meets the same printed lines, with their coordinates besides,
-and the reader of web page text meets paginated pages (``depaginate``,
-``rejoin``).
+The clean-up itself (furniture, layout, rejoining) is :mod:`corpus.text`'s,
+public for any reader: the reader of PDF files and the reader of web page text
+meet the same printed lines.
 """
 
 from __future__ import annotations
@@ -31,38 +29,24 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from corpus import Extract, Reader, SourceFile, hookimpl
-from corpus_pdftext._layout import Layout, ends_sentence, hard_wrapped, measure
-from corpus_pdftext._lines import Line, display_width, has_cjk, indent, join, split_lines, tidy
-from corpus_pdftext._pages import (
-    Depaginated,
-    cells,
+from corpus.text import (
+    Layout,
+    Line,
+    blocks,
     depaginate,
+    ends_sentence,
+    hard_wrapped,
+    indent,
     is_page_number,
-    is_print_stamp,
+    is_title,
+    measure,
+    paragraphs,
+    split_lines,
     strip_furniture,
-    without_print_stamp,
+    text_of,
 )
-from corpus_pdftext._paragraphs import blocks, is_heading, is_title, paragraphs, rejoin, text_of
 
-__all__ = [
-    "Depaginated",
-    "Line",
-    "PdfTextReader",
-    "cells",
-    "corpus_register_readers",
-    "depaginate",
-    "display_width",
-    "ends_sentence",
-    "has_cjk",
-    "is_heading",
-    "is_page_number",
-    "is_print_stamp",
-    "join",
-    "rejoin",
-    "text_of",
-    "tidy",
-    "without_print_stamp",
-]
+__all__ = ["PdfTextReader", "corpus_register_readers"]
 
 # Hard wraps alone say "wrapped text", which the plain-text reader also reads;
 # the signs of a printed page (form feeds, page numbers, a blank line after
@@ -88,7 +72,7 @@ class PdfTextReader:
             return None
         if depaginate(source.text).url is not None:
             return _WEB_PAGE_CONFIDENCE  # a printed web page: see the module docstring
-        lines = split_lines(source.text)[:_SNIFF_LINES]
+        lines = split_lines(source.text, page_breaks=True)[:_SNIFF_LINES]
         kept, removed = strip_furniture(lines)
         layout = measure(kept)
         if hard_wrapped(kept, layout) < 0.3:

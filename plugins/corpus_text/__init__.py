@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from corpus import Extract, Reader, SourceFile, hookimpl
-from corpus_text._lines import split_lines
+from corpus.text import split_lines
 from corpus_text._markdown import looks_like_markdown, read_markdown
 from corpus_text._plain import read_plain
 

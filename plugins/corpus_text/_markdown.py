@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from corpus import Extract, Removed
-from corpus_text._lines import Line, join, split_lines
+from corpus.text import Line, join, split_lines
 
 _SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 

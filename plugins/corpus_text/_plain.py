@@ -10,16 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from corpus_text._lines import Line, display_width, join
+from corpus.text import Line, display_width, ends_sentence, join
 
-FINAL_PUNCT = "。！？；：.!?;:…"
-CLOSERS = "”’」』）)\"'》】"
 _TITLE_MAX_WIDTH = 80
-
-
-def ends_sentence(text: str) -> bool:
-    stripped = text.rstrip().rstrip(CLOSERS)
-    return bool(stripped) and stripped[-1] in FINAL_PUNCT
 
 
 def blocks(lines: Sequence[Line]) -> list[list[Line]]:

@@ -29,13 +29,12 @@ import re
 from collections.abc import Callable, Sequence
 from functools import reduce
 
-from corpus_pdftext import depaginate
-
 from corpus import Extract, Reader, Removed, SourceFile, hookimpl
+from corpus.text import depaginate, display_width, join, split_lines
 from corpus_webtext._article import Article, find_article
 from corpus_webtext._chrome import MENU_ITEM_WIDTH, WEAK, Classified, Role, classify
-from corpus_webtext._lines import display_width, join, split_lines, unwrap, wrap_width
 from corpus_webtext._printed import is_paginated, read_printed
+from corpus_webtext._wraps import unwrap, wrap_width
 
 __all__ = ["WebTextReader", "corpus_register_readers"]
 

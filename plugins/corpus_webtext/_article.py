@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from corpus.text import display_width
 from corpus_webtext._chrome import (
     WALL,
     WEAK,
@@ -34,7 +35,6 @@ from corpus_webtext._chrome import (
     is_editor_credit,
     is_heading,
 )
-from corpus_webtext._lines import display_width
 
 _WALL_COST = 1000
 _WEAK_COST = 30

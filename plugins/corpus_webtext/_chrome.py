@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from corpus_webtext._lines import BULLET, Line, display_width
+from corpus.text import Line, display_width
+from corpus_webtext._wraps import BULLET
 
 
 class Role(Enum):

@@ -5,8 +5,8 @@ footer), which the rest of this reader cuts, and the printer's: a running
 header and footer on every page (a browser stamps the date, the page's title,
 its address and ``n/m``), page breaks, and lines hard-wrapped at the column's
 width. The printer's template is the same as in any printed document, so the
-PDF-text reader's clean-up cuts it (``corpus_pdftext.depaginate``) and rejoins
-the wraps (``corpus_pdftext.rejoin``). Two things differ from a document:
+public clean-up of :mod:`corpus.text` cuts it (``depaginate``) and rejoins
+the wraps (``rejoin``), as for a PDF's text. Two things differ from a document:
 
 - most lines of a web page are short (menu items, headlines), so the width at
   which lines wrap is measured on the prose alone;
@@ -30,9 +30,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus_pdftext import Line, cells, depaginate, display_width, rejoin, text_of, without_print_stamp
-
 from corpus import Removed
+from corpus.text import Line, cells, depaginate, printed_width, rejoin, text_of, without_print_stamp
 
 _PROSE_MARKS = "，。；：、,.;:"
 _MIN_PROSE_WIDTH = 30
@@ -104,7 +103,7 @@ def _column_width(lines: Sequence[Line]) -> int | None:
     widths = sorted(
         width
         for line in lines
-        if (width := display_width(line.text.rstrip())) >= _MIN_PROSE_WIDTH
+        if (width := printed_width(line.text.rstrip())) >= _MIN_PROSE_WIDTH
         and any(ch in line.text for ch in _PROSE_MARKS)
     )
     return widths[int(_WIDTH_PERCENTILE * (len(widths) - 1))] if widths else None
@@ -127,7 +126,7 @@ def _without_widgets(lines: Sequence[Line], removed: list[Removed]) -> list[Line
         return list(lines)
     seen = Counter(text for page in pages for text in page)
     needed = max(_WIDGET_PAGES, _WIDGET_SHARE * len(pages))
-    pinned = {text for text, count in seen.items() if count >= needed and display_width(text) <= _WIDGET_WIDTH}
+    pinned = {text for text, count in seen.items() if count >= needed and printed_width(text) <= _WIDGET_WIDTH}
     out: list[Line] = []
     carry = False  # a cut line opened a page: the next line does
     for line in lines:
@@ -145,7 +144,7 @@ def _without_widgets(lines: Sequence[Line], removed: list[Removed]) -> list[Line
 def _without_scraps(line: Line, removed: list[Removed]) -> Line:
     """The line with a widget's stray glyphs at either end blanked out (offsets kept)."""
     pieces = cells(line.text)
-    if len(pieces) < 2 or max(display_width(p) for p in pieces) < _SCRAP_NEIGHBOUR_WIDTH:
+    if len(pieces) < 2 or max(printed_width(p) for p in pieces) < _SCRAP_NEIGHBOUR_WIDTH:
         return line
     text = line.text
     for first, piece in ((True, pieces[0]), (False, pieces[-1])):

@@ -1,77 +1,25 @@
-"""Lines of a page dump with their offsets, and w3m-style hard wraps undone.
+"""A text browser's hard wraps (w3m, lynx), found and undone.
 
-Every line keeps its character offsets into ``source.text`` so that whatever the
-reader cuts can be shown struck through in an audit. A logical line that was
-rejoined from several wrapped physical lines spans from the start of the first
-to the end of the last. Lines are the PDF-text reader's ``Line``, so that a
-printed page's lines (see ``_printed``) and a dump's are one type.
-
-Two helpers differ on purpose from the PDF-text reader's: a text browser does
-not hyphenate, so a hyphen at a wrap is the word's own and :func:`join` keeps
-it; and a terminal, not a font, decides the width of ambiguous characters.
+A logical line that was rejoined from several wrapped physical lines spans from
+the start of the first to the end of the last, so that whatever the reader cuts
+can still be shown struck through in an audit. A text browser does not
+hyphenate, so a hyphen at a wrap is the word's own and :func:`corpus.text.join`
+keeps it; and a terminal, not a font, decides the width of ambiguous
+characters (:func:`corpus.text.display_width`).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from corpus_pdftext import Line, has_cjk
+from corpus.text import Line, display_width, join
 
-__all__ = ["BULLET", "Line", "display_width", "join", "split_lines", "unwrap", "wrap_width"]
+__all__ = ["BULLET", "unwrap", "wrap_width"]
 
-# Only "\n" ends a line: str.splitlines() would also split on \f, \v and
-# U+2028, which would shift every offset after them. Unlike the PDF-text
-# reader's ``split_lines``, form feeds stay in the line's text.
-_LINE = re.compile(r"[^\n]*\n?")
 # A list item's bullet: the item opens a line (a menu's or a list's) of its own.
 BULLET = re.compile(r"^\s*[•●○□■◆◇▪▫·*]\s+")
-
-
-def split_lines(text: str) -> list[Line]:
-    """Physical lines of ``text``, with offsets, without their line ends."""
-    lines: list[Line] = []
-    for match in _LINE.finditer(text):
-        raw = match.group()
-        if not raw:
-            break
-        body = raw.rstrip("\n").rstrip("\r")
-        lines.append(Line(body, match.start(), match.start() + len(body)))
-    return lines
-
-
-def display_width(text: str, ambiguous: int = 1) -> int:
-    """Terminal columns: a wide (CJK) character takes two, a combining mark none.
-
-    Characters of ambiguous width (curly quotes, dashes) take ``ambiguous``
-    columns; terminals set up for CJK text give them two.
-    """
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        kind = unicodedata.east_asian_width(ch)
-        width += 2 if kind in "WF" else ambiguous if kind == "A" else 1
-    return width
-
-
-_QUOTES = "\"'“”‘’「」『』《》()（）[]【】"
-
-
-def join(left: str, right: str) -> str:
-    """Two pieces of one wrapped sentence, rejoined.
-
-    Chinese and Japanese are written without spaces, so a wrap between two CJK
-    characters leaves nothing behind; a wrap in a spaced script stood for a space.
-    Quotes and brackets are looked through: `“` after a Chinese word joins tight.
-    """
-    last = left.rstrip(_QUOTES)[-1:] or left[-1:]
-    first = right.lstrip(_QUOTES)[:1] or right[:1]
-    if has_cjk(last + first):
-        return left + right
-    return left + " " + right
 
 
 # A wrapped line may stop a few columns short of the ceiling: a wide character

@@ -41,6 +41,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from scoring import prf
 
@@ -181,7 +182,8 @@ def readability_lxml() -> Extractor:
         if not summary.strip():
             return ""
         root = lxml.html.fromstring(summary)
-        return "\n".join(t.strip() for t in root.itertext() if t.strip())
+        texts = cast("Iterator[str]", root.itertext())  # a tree parsed from str yields str, not bytes
+        return "\n".join(t.strip() for t in texts if t.strip())
 
     return run
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
+from typing import cast
 
 from datasets import Dataset, all_datasets
 
@@ -165,7 +166,9 @@ def main() -> None:
                 "linked as versions"
             )
         if args.others:
-            for tool, r in run_others(ours["texts"], ours["truth"]).items():  # type: ignore[arg-type]  # type: ignore[arg-type]
+            # run_ours stores both as dict[str, str]
+            texts, truth = cast(dict[str, str], ours["texts"]), cast(dict[str, str], ours["truth"])
+            for tool, r in run_others(texts, truth).items():
                 rows.append((dataset.name, tool, r))
                 shown += 1
         print(table(rows[-shown:]), file=sys.stderr)

@@ -44,12 +44,21 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import TypedDict
 
 # This folder's datasets.py would shadow Hugging Face's `datasets`, which text-dedup needs.
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-Docs = list[dict]
+
+class Doc(TypedDict):
+    """One document as matching.py sends it on stdin."""
+
+    id: int
+    text: str
+
+
+Docs = list[Doc]
 Labels = dict[str, int]
 
 TIME_LIMIT = 300  # seconds per tool and set
@@ -199,7 +208,11 @@ def run_text_dedup(docs: Docs, work: Path) -> Labels:
     import datasets
 
     source = work / "dataset"
-    datasets.Dataset.from_list([{"id": d["id"], "text": d["text"]} for d in docs]).save_to_disk(str(source))
+    # mypy resolves `datasets` to this folder's datasets.py; at run time the sys.path filter
+    # at the top makes it Hugging Face's, which has Dataset.from_list.
+    datasets.Dataset.from_list(  # type: ignore[attr-defined]
+        [{"id": d["id"], "text": d["text"]} for d in docs]
+    ).save_to_disk(str(source))
     output = work / "deduplicated"
     proc = subprocess.run(
         [

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import corpus_pdf
 import pypdf
-import pypdfium2 as pdfium
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from conftest import registered, shared, words
 

@@ -30,6 +30,7 @@ DB_ENV = "CORPUS_DB"
 
 
 def default_db_path() -> Path:
+    """The store a command uses when none is named: ``$CORPUS_DB``, else ``./corpus.db``."""
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
@@ -64,6 +65,7 @@ class Corpus:
         return cls(store, host)
 
     def close(self) -> None:
+        """Close the store; the corpus object is not usable afterwards."""
         self.store.close()
 
     def __enter__(self) -> Corpus:
@@ -100,6 +102,7 @@ class Corpus:
 
     # -- reading -------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:
+        """Every document: id, title, number of sources, length of the canonical text."""
         return [DocumentSummary(doc.id, doc.title, count, len(doc.text)) for doc, count in self.store.documents()]
 
     def _live_id(self, document_id: int) -> int:
@@ -123,6 +126,7 @@ class Corpus:
         )
 
     def source(self, source_id: int) -> SourceRow:
+        """One source as stored: status, reader, encoding, extract, locations; a usage error if there is none."""
         row = self.store.source(source_id)
         if row is None:
             raise UsageError(f"no source {source_id} in {self.store.path}")
@@ -133,6 +137,7 @@ class Corpus:
         return self.store.blob(self.source(source_id).sha256)
 
     def failed_sources(self) -> list[SourceRow]:
+        """The sources that could not be added, each with the reason (their bytes are kept)."""
         return self.store.sources(status="failed")
 
     def audit(self, *, large_cluster: int = audit_module.LARGE_CLUSTER) -> list[audit_module.DocumentAudit]:
@@ -145,22 +150,27 @@ class Corpus:
             yield self.document(summary.document_id).to_dict()
 
     def events(self) -> list[dict[str, Any]]:
+        """The store's append-only event log (adds, merges, canonical changes), oldest first."""
         return self.store.events()
 
     def counts(self) -> dict[str, int]:
+        """How many documents, sources, failed sources, copies and versions the corpus holds."""
         return self.store.counts()
 
     # -- plugins -------------------------------------------------------------------
     @property
     def readers(self) -> tuple[RegisteredReader, ...]:
+        """The installed readers, in registration order (on a sniff tie the later one reads)."""
         return tuple(self.host.readers)
 
     @property
     def plugin_problems(self) -> tuple[PluginProblem, ...]:
+        """Plugins (or readers) that could not be loaded, each with its error; the others work."""
         return tuple(self.host.problems)
 
 
 def source_info(row: SourceRow) -> SourceInfo:
+    """What ``show`` and the audit say about a source, from its stored row."""
     extract = row.extract
     return SourceInfo(
         source_id=row.id,

@@ -33,4 +33,5 @@ class Canonical:
 
     @property
     def text(self) -> str:
+        """The canonical text: its paragraphs, one a line."""
         return "\n".join(p.text for p in self.paragraphs)

@@ -28,10 +28,12 @@ class Removed:
     end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The record as JSON-ready data (how the store keeps it)."""
         return {"text": self.text, "kind": self.kind, "start": self.start, "end": self.end}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Removed:
+        """The record :meth:`to_dict` wrote."""
         return cls(str(data["text"]), str(data["kind"]), data.get("start"), data.get("end"))
 
 
@@ -70,6 +72,7 @@ class Extract:
             )
 
     def to_dict(self) -> dict[str, Any]:
+        """The extract as JSON-ready data (how the store keeps it)."""
         return {
             "paragraphs": list(self.paragraphs),
             "title": self.title,
@@ -79,6 +82,7 @@ class Extract:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Extract:
+        """The extract :meth:`to_dict` wrote."""
         return cls(
             paragraphs=list(data["paragraphs"]),
             title=data.get("title"),

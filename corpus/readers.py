@@ -19,9 +19,13 @@ class Reader(Protocol):
     version: str
     media_types: tuple[str, ...]
 
-    def sniff(self, source: SourceFile) -> float | None: ...
+    def sniff(self, source: SourceFile) -> float | None:
+        """How sure this reader is that it should read ``source`` (0..1), or ``None``: not mine."""
+        ...
 
-    def read(self, source: SourceFile) -> Extract: ...
+    def read(self, source: SourceFile) -> Extract:
+        """The content of ``source``; raise :class:`corpus.ReaderError` when it cannot be read."""
+        ...
 
 
 @dataclass(frozen=True)

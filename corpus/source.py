@@ -28,8 +28,10 @@ class SourceFile:
 
     @cached_property
     def sha256(self) -> str:
+        """The hex sha256 of the bytes: the source's identity in the store."""
         return hashlib.sha256(self.data).hexdigest()
 
     @property
     def location(self) -> str:
+        """Where the source was found, as the user named it."""
         return str(self.path)

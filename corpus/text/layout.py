@@ -100,6 +100,7 @@ def local_widths(block: Sequence[Line], layout: Layout) -> list[int]:
 
 
 def is_full(line: Line, layout: Layout) -> bool:
+    """Does the line reach (nearly) the full width of the page?"""
     return line.width >= _FULL_SHARE * layout.width
 
 

@@ -60,10 +60,12 @@ class Line:
 
     @property
     def stripped(self) -> str:
+        """The text without leading and trailing blanks."""
         return self.text.strip()
 
     @property
     def blank(self) -> bool:
+        """Is the line empty or blanks only?"""
         return not self.text.strip()
 
     @cached_property

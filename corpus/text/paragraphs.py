@@ -32,6 +32,7 @@ _TITLE_MAX_WIDTH = 100
 
 
 def is_heading(text: str) -> bool:
+    """Is the line a numbered heading (``一、``, ``（二）``, ``第三章``, ``2.1 Scope``) short enough to be one?"""
     return bool(_HEADING.match(text.strip())) and printed_width(text.strip()) <= 80
 
 
@@ -149,6 +150,7 @@ def paragraphs(block: Sequence[Line], layout: Layout, *, own_margins: bool = Tru
 
 
 def text_of(lines: Sequence[Line]) -> str:
+    """The paragraph the lines make: each tidied and rejoined (hyphenation undone)."""
     text = ""
     for line in lines:
         text = join(text, tidy(line.text), dehyphenate=True)

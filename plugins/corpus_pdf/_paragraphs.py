@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
-from corpus.text import CJK_CLASS, ends_sentence, has_cjk, is_heading, join, printed_width, tidy
+from corpus.text import CJK_CLASS, ends_sentence, has_cjk, hyphenated, is_heading, join, printed_width, tidy
 from corpus_pdf._lines import TextLine
 
 # A gap this much larger than the usual pitch of its font size separates paragraphs.
@@ -45,14 +45,12 @@ _GAP_LAYOUT_SHARE = 0.04
 # this share of the column is left empty.
 _GAP_LAYOUT_ROOM = 0.3
 _INDENT_UNITS = 1.5
-_CJK = CJK_CLASS
-_LEADING_WORD = re.compile(f"[^\\s{_CJK}]+")
-_HYPHENATED = re.compile(r"[A-Za-z]-$")
+_LEADING_WORD = re.compile(f"[^\\s{CJK_CLASS}]+")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _LAST_WORD = re.compile(r"[A-Za-z]+$")
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
-_CJK_PAIR = re.compile(f"(?=([{_CJK}][ \u3000]?[{_CJK}]))")
-_CJK_SPACE = re.compile(f"(?<=[{_CJK}])[ \u3000](?=[{_CJK}])")
+_CJK_PAIR = re.compile(f"(?=([{CJK_CLASS}][ \u3000]?[{CJK_CLASS}]))")
+_CJK_SPACE = re.compile(f"(?<=[{CJK_CLASS}])[ \u3000](?=[{CJK_CLASS}])")
 _LETTER_SPACED = 0.6
 
 
@@ -210,7 +208,7 @@ class _Vocabulary:
             piece = _unspaced(tidy(line.text))
             if text.endswith("-") and self._drops_hyphen(text, piece):
                 text = text[:-1] + piece
-            elif text.endswith("-") and _HYPHENATED.search(text) and piece[:1].isalpha():
+            elif hyphenated(text) and piece[:1].isalpha():
                 text += piece  # a compound broken at its own hyphen: keep it, add no space
             else:
                 text = join(text, piece, dehyphenate=True)
@@ -260,7 +258,7 @@ def _ends_paragraph(a: TextLine, b: TextLine, layout: _Layout, geometry: dict[in
         return True  # a jump elsewhere, not from the foot of a column to the head of the next
     if not same_flow and b.page == a.page and b.x0 <= a.x0:
         return True
-    if _HYPHENATED.search(a.text) and b.text[:1].isalpha():
+    if hyphenated(a.text) and b.text[:1].isalpha():
         return False  # a word split across the lines
     right = page_a.right(a)
     room = right - a.x1

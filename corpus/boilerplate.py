@@ -1,22 +1,27 @@
-"""Boilerplate learned from the corpus: paragraphs that many unrelated documents share.
+"""Paragraph keys: which documents attest a paragraph, word for word.
 
-A licence block, a site's footer, a template's standard sentences: text that
-repeats across documents says nothing about whether two sources are copies of one
-document. Every paragraph a source attests is indexed by a key of its normal
-form; a paragraph already found in ``COMMON_DOCUMENTS`` or more other documents is
-common, and weighs nothing in a match (it stays in the canonical text: it may be
-part of the document, it just cannot tell documents apart).
+Every paragraph a source attests is indexed by a key of its normal form. The index
+finds candidates a MinHash band may miss (two versions of a law share most of their
+articles verbatim even when an amendment moves their shingle sets apart), and tells
+a paragraph that many documents share (a licence block, a site's footer, a
+template's standard sentence) from one that identifies a document: a paragraph in
+more than ``COMMON_DOCUMENTS_MAX`` documents is common, and says nothing about which
+document a source belongs to. Shared text never decides a match on its own: copies
+and versions are decided on the whole text (:mod:`corpus.match`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from corpus.normalise import normal_form
 
-COMMON_DOCUMENTS = 3
+# A paragraph found in more documents than this is common: it finds no candidates.
+COMMON_DOCUMENTS_MAX = 20
+# A document is a candidate when it attests this share of the source's paragraphs (two at least).
+CANDIDATE_SHARE = 0.3
 # Lines shorter than this (in tokens) are not indexed: "推荐", "Share", a date are
 # common everywhere, and too short to weigh much in a match anyway.
 MIN_TOKENS = 4
@@ -31,12 +36,5 @@ def paragraph_key(text: str) -> int | None:
 
 
 def paragraph_keys(texts: Iterable[str]) -> set[int]:
+    """The keys of the paragraphs long enough to index."""
     return {key for key in map(paragraph_key, texts) if key is not None}
-
-
-def without_common(texts: Sequence[str], common: set[int]) -> list[str]:
-    """``texts`` minus common paragraphs; all of them if nothing else would be left."""
-    if not common:
-        return list(texts)
-    kept = [t for t in texts if paragraph_key(t) not in common]
-    return kept if any(normal_form(t) for t in kept) else list(texts)

@@ -7,6 +7,7 @@ matching, attaching and canonical update happen in one transaction per source.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,11 +145,10 @@ class Ingestor:
         texts = [*([source.extract.title] if source.extract.title else []), *source.extract.paragraphs]
         keys = boilerplate.paragraph_keys(texts)
         with store.transaction():
-            common = store.common_paragraphs(keys, boilerplate.COMMON_DOCUMENTS)
+            # The whole text decides: paragraphs other documents share too may not
+            # make a copy of a new document, nor a new document of a copy.
             fingerprint = source.fingerprint
-            if common:  # text many other documents share weighs nothing in the match
-                fingerprint = fp.fingerprint(boilerplate.without_common(texts, common), self.settings, signature=True)
-            matches = self._matches(fingerprint)
+            matches = self._matches(fingerprint, keys)
             store.put_blob(file.sha256, file.data)
             if retried is not None:
                 store.delete_failed_source(retried)
@@ -229,11 +229,21 @@ class Ingestor:
             title=title.title if title else None,
         )
 
-    def _matches(self, fingerprint: fp.Fingerprint) -> dict[int, tuple[Comparison, Relation]]:
-        """Candidate documents, each verified against its canonical text."""
+    def _matches(self, fingerprint: fp.Fingerprint, keys: set[int]) -> dict[int, tuple[Comparison, Relation]]:
+        """Candidate documents, each verified against its canonical text.
+
+        Candidates are the documents with the same normal form, those the LSH index
+        finds, and those that attest enough of the source's paragraphs word for word:
+        two versions of a law share most of their articles even when an amendment
+        leaves their shingle sets too far apart for LSH to be sure to find them.
+        """
         candidates = self.store.exact_documents(fingerprint.exact_key)
         if fingerprint.minhash is not None:
             candidates |= self.store.candidate_documents(fp.band_keys(fingerprint.minhash, self.settings))
+        if keys:
+            needed = max(2, math.ceil(boilerplate.CANDIDATE_SHARE * len(keys)))
+            shared = self.store.documents_sharing(keys, boilerplate.COMMON_DOCUMENTS_MAX)
+            candidates |= {document_id for document_id, count in shared.items() if count >= needed}
         out: dict[int, tuple[Comparison, Relation]] = {}
         for document_id in sorted(candidates):
             comparison = compare(fingerprint, self._canonical_fingerprint(document_id))
@@ -243,11 +253,7 @@ class Ingestor:
         return out
 
     def _canonical_fingerprint(self, document_id: int) -> fp.Fingerprint:
-        texts = [text for text, _ in self.store.paragraphs(document_id)]
-        common = self.store.common_paragraphs(
-            boilerplate.paragraph_keys(texts), boilerplate.COMMON_DOCUMENTS, excluding=document_id
-        )
-        return fp.fingerprint(boilerplate.without_common(texts, common), self.settings)
+        return fp.fingerprint([text for text, _ in self.store.paragraphs(document_id)], self.settings)
 
     def _merge_if_copy(self, survivor: int, other: int) -> None:
         """Merge ``other`` into ``survivor`` only if their canonical texts are copies."""

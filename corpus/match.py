@@ -16,12 +16,20 @@ differ:
 So the alignment counts substituted tokens (both sides differ at the same place,
 at the edges too: two texts that share only a licence block at their end differ
 by a substitution of their whole beginning) and one-sided insertions inside the
-text. The thresholds were calibrated on ../shared/data (benchmarks/calibration.py).
+text. An *edit* is a substituted stretch of at least ``EDIT_TOKENS`` tokens inside
+the shared text whose two sides are different words, not the same words in another
+order (two PDF extractors disagreeing on reading order): one edit makes a version,
+however long the text around it, since a share of the length would let a long law
+swallow a rewritten article. Versions share text around their edits; two texts
+that differ by one block at an edge (different bodies before one licence, one
+template filled in two ways at its end) are different texts, not versions.
+The thresholds were calibrated on ../shared/data (benchmarks/calibration.py).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -42,6 +50,19 @@ COPY_MIN_CONTAINMENT = 0.8
 COPY_MIN_SIZE_RATIO = 0.4
 # Equal runs shorter than this are not anchors of a shared passage.
 MIN_RUN = 8
+# A substituted stretch this long (on its shorter side) is an edit when its two sides
+# are different words: a digit, a stray character or a lost word is extraction noise.
+EDIT_TOKENS = 8
+# Two sides this alike as bags of tokens are the same words reordered, not an edit.
+REORDERED_DICE = 0.8
+# Differences before the first and after the last equal run this long are at the
+# edges (front matter, a header block, a closing credit), not inside the text.
+EDGE_RUN = 100
+# A stretch most of whose 4-grams come back this often in its own text is furniture
+# one copy kept (a running header on every page), not an edit.
+FURNITURE_REPEATS = 3
+_FURNITURE_GRAM = 6
+_FURNITURE_SHARE = 0.8
 
 
 class Relation(Enum):
@@ -60,6 +81,8 @@ class Comparison:
     substituted: float = 0.0  # tokens where both texts differ, share of the longer text
     inserted: float = 0.0  # one-sided insertions inside the first text, share of it
     inserted_other: float = 0.0  # the same for the second text
+    edits: int = 0  # substituted stretches inside the text that are rewordings (see EDIT_TOKENS)
+    edge_substituted: float = 0.0  # the part of ``substituted`` at the two edges
 
     @property
     def similarity(self) -> float:
@@ -77,9 +100,11 @@ def compare(a: Fingerprint, b: Fingerprint) -> Comparison:
     shingle_containment = shared / small
     size_ratio = small / large
     if shingle_jaccard < RELATED_JACCARD and shingle_containment < RELATED_CONTAINMENT:
-        return Comparison(shingle_jaccard, shingle_containment, size_ratio, 1.0, 1.0, 1.0)
-    substituted, inserted, inserted_other = differences(a.tokens, b.tokens)
-    return Comparison(shingle_jaccard, shingle_containment, size_ratio, substituted, inserted, inserted_other)
+        return Comparison(shingle_jaccard, shingle_containment, size_ratio, 1.0, 1.0, 1.0, 0, 1.0)
+    d = differences(a.tokens, b.tokens)
+    return Comparison(
+        shingle_jaccard, shingle_containment, size_ratio, d.substituted, d.inserted, d.inserted_other, d.edits, d.edge
+    )
 
 
 def shingle_similarity(a: Fingerprint, b: Fingerprint) -> float:
@@ -89,8 +114,22 @@ def shingle_similarity(a: Fingerprint, b: Fingerprint) -> float:
     return jaccard(a.shingles, b.shingles)
 
 
-def differences(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float]:
-    """(substituted share, inner insertions in ``a``, inner insertions in ``b``) of two token streams.
+@dataclass(frozen=True)
+class Differences:
+    """Where two token streams differ, as shares of their lengths (see :func:`differences`)."""
+
+    substituted: float  # both differ at one place: the shorter side, share of the longer text
+    inserted: float  # one-sided insertions inside the first text, share of it
+    inserted_other: float  # the same for the second
+    edits: int  # inner substituted stretches that reword (EDIT_TOKENS or more, different words)
+    edge: float  # the part of ``substituted`` at the two edges
+
+
+_APART = Differences(1.0, 1.0, 1.0, 0, 1.0)
+
+
+def differences(a: Sequence[str], b: Sequence[str]) -> Differences:
+    """How two token streams differ once aligned.
 
     Equal runs shorter than ``MIN_RUN`` tokens are coincidences inside differing text
     (common words), not evidence of a shared passage, and are not kept as anchors.
@@ -98,26 +137,71 @@ def differences(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float
     against an old licence is a little text plus a block only one has; two
     different bodies before a shared licence block are different documents. What
     is left of the longer side is a one-sided insertion, free at the edges
-    (truncation, an extra block) and counted inside the text.
+    (truncation, an extra block) and counted inside the text. A substituted stretch
+    between the first and the last equal run of ``EDGE_RUN`` tokens, ``EDIT_TOKENS``
+    long or more, whose sides are not the same words reordered and neither of which
+    is furniture repeated through its text, is an edit.
     """
     if not a or not b:
-        return 1.0, 1.0, 1.0
+        return _APART
     blocks = [block for block in matching_blocks(a, b) if block[2] >= MIN_RUN]
     if not blocks:
-        return 1.0, 1.0, 1.0
-    substituted = inserted_a = inserted_b = 0
+        return _APART
+    long_runs = [k for k, block in enumerate(blocks) if block[2] >= EDGE_RUN]
+    first_long, last_long = (long_runs[0], long_runs[-1]) if long_runs else (len(blocks), -1)
+    substituted = edge = inserted_a = inserted_b = edits = 0
+    repeated: tuple[_Repeats, _Repeats] | None = None  # counted only if a stretch may be an edit
     i = j = 0
     for k, (bi, bj, size) in enumerate([*blocks, (len(a), len(b), 0)]):
         gap_a, gap_b = bi - i, bj - j
         # Where both texts differ, the shorter side is substituted and the rest of
         # the longer side is inserted (a canonical text, the union of several
         # copies, holds whole paragraphs where one copy has a short line).
-        substituted += min(gap_a, gap_b)
-        if 0 < k < len(blocks):
-            inserted_a += gap_a - min(gap_a, gap_b)
-            inserted_b += gap_b - min(gap_a, gap_b)
+        shorter = min(gap_a, gap_b)
+        substituted += shorter
+        if k == 0 or k == len(blocks):
+            edge += shorter
+        else:
+            inserted_a += gap_a - shorter
+            inserted_b += gap_b - shorter
+            # Gap k lies between blocks k-1 and k: inside when a long run is on each side.
+            inside = first_long <= k - 1 and k <= last_long
+            if inside and shorter >= EDIT_TOKENS and _reworded(a[i:bi], b[j:bj]):
+                repeated = repeated or (_Repeats(a), _Repeats(b))
+                if not (repeated[0].furniture(i, bi) or repeated[1].furniture(j, bj)):
+                    edits += 1
         i, j = bi + size, bj + size
-    return substituted / max(len(a), len(b)), inserted_a / len(a), inserted_b / len(b)
+    longer = max(len(a), len(b))
+    return Differences(substituted / longer, inserted_a / len(a), inserted_b / len(b), edits, edge / longer)
+
+
+class _Repeats:
+    """Which stretches of a text are made of what recurs all through it: a running header left in, page after page.
+
+    Grams of ``_FURNITURE_GRAM`` tokens with numbers masked (a page number changes
+    from page to page); a stretch is furniture when nearly all of its grams come back
+    ``FURNITURE_REPEATS`` times or more. A text's own recurring phrases (a law's
+    "国务院财政部门") cover a few grams of a reworded article, not nearly all.
+    """
+
+    def __init__(self, tokens: Sequence[str]) -> None:
+        self.masked = ["#" if t.isdigit() else t for t in tokens]
+        self.counts = Counter(self._grams(0, len(tokens)))
+
+    def _grams(self, start: int, end: int) -> list[tuple[str, ...]]:
+        window = self.masked[start:end]
+        return list(zip(*(window[n:] for n in range(_FURNITURE_GRAM)), strict=False))
+
+    def furniture(self, start: int, end: int) -> bool:
+        grams = self._grams(start, end)
+        recurring = sum(1 for gram in grams if self.counts[gram] >= FURNITURE_REPEATS)
+        return bool(grams) and recurring >= _FURNITURE_SHARE * len(grams)
+
+
+def _reworded(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Are the two sides of a substituted stretch different words (not the same ones reordered)?"""
+    shared = sum((Counter(a) & Counter(b)).values())
+    return 2 * shared / (len(a) + len(b)) < REORDERED_DICE
 
 
 # Regions up to this many token pairs are aligned by difflib directly; larger ones
@@ -206,18 +290,21 @@ def decide(c: Comparison, *, second_is_union: bool = False) -> Relation:
     With ``second_is_union`` the second text is a document's canonical text, the
     union of several sources: that it holds paragraphs the first lacks (a caption,
     a paragraph one copy dropped) says nothing against a copy; only what the first
-    adds, or words differently, does.
+    adds, or words differently, does. A copy has no edit; a version is related text
+    whose differences lie inside what the two share, not in one block at an edge.
     """
     if c.jaccard < RELATED_JACCARD and c.containment < RELATED_CONTAINMENT:
         return Relation.UNRELATED
     inserted = c.inserted if second_is_union else max(c.inserted, c.inserted_other)
     if (
-        c.substituted <= COPY_MAX_SUBSTITUTED
+        c.edits == 0
+        and c.substituted <= COPY_MAX_SUBSTITUTED
         and inserted <= COPY_MAX_INSERTED
         and c.containment >= COPY_MIN_CONTAINMENT
         and c.size_ratio >= COPY_MIN_SIZE_RATIO
     ):
         return Relation.COPY
-    if c.containment >= RELATED_CONTAINMENT and c.jaccard >= RELATED_JACCARD:
+    related = c.containment >= RELATED_CONTAINMENT and c.jaccard >= RELATED_JACCARD
+    if related and c.substituted - c.edge_substituted >= c.edge_substituted:
         return Relation.VERSION
     return Relation.UNRELATED

@@ -311,6 +311,25 @@ class Store:
             "INSERT OR IGNORE INTO paragraph_index (key, source_id) VALUES (?, ?)", [(k, source_id) for k in keys]
         )
 
+    def documents_sharing(self, keys: Iterable[int], max_documents: int) -> dict[int, int]:
+        """Document id → how many of ``keys`` its sources attest, over keys found in at most ``max_documents``.
+
+        A paragraph that many documents share says nothing about which one a source
+        belongs to, and reading all its rows would cost as much as it is common: each
+        key's lookup stops after ``max_documents + 1`` documents.
+        """
+        shared: dict[int, int] = {}
+        for key in keys:
+            rows = self.db.execute(
+                """SELECT DISTINCT p.document_id FROM paragraph_index i JOIN provenance p ON p.source_id = i.source_id
+                   WHERE i.key = ? LIMIT ?""",
+                (key, max_documents + 1),
+            ).fetchall()
+            if len(rows) <= max_documents:
+                for (document_id,) in rows:
+                    shared[document_id] = shared.get(document_id, 0) + 1
+        return shared
+
     def common_paragraphs(self, keys: Iterable[int], min_documents: int, *, excluding: int | None = None) -> set[int]:
         """The keys attested by sources of at least ``min_documents`` documents (other than ``excluding``)."""
         wanted = list(keys)

@@ -20,8 +20,8 @@ from datasets import SHARED
 
 from corpus import match
 from corpus.fingerprint import Fingerprint, FingerprintSettings
-from corpus.ingest import load, read
 from corpus.pluginhost import PluginHost
+from corpus.prepare import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,7 +64,9 @@ def main() -> None:
 
     def fingerprint(path: Path) -> Fingerprint:
         if path not in cache:
-            cache[path] = read(load(path, path.read_bytes()), host, settings).fingerprint
+            found = prepare(path, host.readers, settings).fingerprint
+            assert found is not None, path
+            cache[path] = found
         return cache[path]
 
     lines = [

@@ -12,7 +12,7 @@ from corpus import audit as audit_module
 from corpus.errors import UsageError
 from corpus.files import expand
 from corpus.fingerprint import FingerprintSettings
-from corpus.ingest import Ingestor
+from corpus.ingest import add_files
 from corpus.pluginhost import PluginHost, PluginProblem
 from corpus.readers import RegisteredReader
 from corpus.records import (
@@ -86,19 +86,15 @@ class Corpus:
         paths: Iterable[Path | str],
         *,
         on_result: Callable[[AddResult], None] | None = None,
+        jobs: int = 1,
     ) -> list[AddResult]:
-        """Add files and folders; one result per file. Bad files fail alone."""
-        ingestor = Ingestor(self.store, self.host)
-        results = []
-        store_file = self.store.path.resolve()
-        for file in expand(paths):
-            if file.resolve() == store_file:
-                continue
-            result = ingestor.add(file)
-            results.append(result)
-            if on_result is not None:
-                on_result(result)
-        return results
+        """Add files and folders; one result per file. Bad files fail alone.
+
+        ``jobs`` above one reads and fingerprints the files in that many worker
+        processes; the documents they end up as are the same for any ``jobs``.
+        ``on_result`` is called with each result once it is committed to the store.
+        """
+        return add_files(self.store, self.host, expand(paths), jobs=jobs, on_result=on_result)
 
     # -- reading -------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:

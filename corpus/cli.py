@@ -27,6 +27,7 @@ from corpus.pluginhost import PluginHost
 from corpus.records import AddResult, SourceInfo
 from corpus.report import write_html
 from corpus.wording import clip, plural, removed_rows, similarity_text
+from corpus.workers import default_jobs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,26 +92,34 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=default_jobs,
+    show_default="the machine's cores",
+    help="Processes that read and fingerprint files; matching and storing stay in this one, in order.",
+)
 @json_option
 @click.pass_obj
 @handles_errors
-def add(state: State, paths: tuple[Path, ...], as_json: bool) -> None:
+def add(state: State, paths: tuple[Path, ...], jobs: int, as_json: bool) -> None:
     """Add files and folders (recursively); say for each file what it is."""
     with state.open() as corpus:
         files = corpus.files(paths)
         if as_json:
-            results = corpus.add(files, on_result=lambda r: emit(r.to_dict()))
+            results = corpus.add(files, on_result=lambda r: emit(r.to_dict()), jobs=jobs)
         elif out.is_terminal:
-            results = _add_with_progress(corpus, files)
+            results = _add_with_progress(corpus, files, jobs)
         else:
-            results = corpus.add(files)
+            results = corpus.add(files, jobs=jobs)
         if not as_json:
             _print_add_summary(corpus, results)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 
 
-def _add_with_progress(corpus: Corpus, files: list[Path]) -> list[AddResult]:
+def _add_with_progress(corpus: Corpus, files: list[Path], jobs: int) -> list[AddResult]:
     columns = (
         TextColumn("adding"),
         BarColumn(),
@@ -126,7 +135,7 @@ def _add_with_progress(corpus: Corpus, files: list[Path]) -> list[AddResult]:
             speed = progress.tasks[0].speed or 0.0
             progress.update(task, rate=f"{speed:.1f}")
 
-        return corpus.add(files, on_result=advance)
+        return corpus.add(files, on_result=advance, jobs=jobs)
 
 
 def _print_add_summary(corpus: Corpus, results: list[AddResult]) -> None:

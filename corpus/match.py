@@ -58,11 +58,13 @@ REORDERED_DICE = 0.8
 # Differences before the first and after the last equal run this long are at the
 # edges (front matter, a header block, a closing credit), not inside the text.
 EDGE_RUN = 100
-# A stretch most of whose 4-grams come back this often in its own text is furniture
+# A stretch most of whose 6-grams come back this often in its own text is furniture
 # one copy kept (a running header on every page), not an edit.
 FURNITURE_REPEATS = 3
-_FURNITURE_GRAM = 6
 _FURNITURE_SHARE = 0.8
+# A stretch half of whose grams the other text has elsewhere was moved, not reworded.
+_MOVED_SHARE = 0.5
+_GRAM = 6
 
 
 class Relation(Enum):
@@ -139,8 +141,8 @@ def differences(a: Sequence[str], b: Sequence[str]) -> Differences:
     is left of the longer side is a one-sided insertion, free at the edges
     (truncation, an extra block) and counted inside the text. A substituted stretch
     between the first and the last equal run of ``EDGE_RUN`` tokens, ``EDIT_TOKENS``
-    long or more, whose sides are not the same words reordered and neither of which
-    is furniture repeated through its text, is an edit.
+    long or more, whose sides are not the same words reordered, and neither of which
+    is furniture repeated through its text or text the other has elsewhere, is an edit.
     """
     if not a or not b:
         return _APART
@@ -150,7 +152,7 @@ def differences(a: Sequence[str], b: Sequence[str]) -> Differences:
     long_runs = [k for k, block in enumerate(blocks) if block[2] >= EDGE_RUN]
     first_long, last_long = (long_runs[0], long_runs[-1]) if long_runs else (len(blocks), -1)
     substituted = edge = inserted_a = inserted_b = edits = 0
-    repeated: tuple[_Repeats, _Repeats] | None = None  # counted only if a stretch may be an edit
+    grams: tuple[_Grams, _Grams] | None = None  # counted only if a stretch may be an edit
     i = j = 0
     for k, (bi, bj, size) in enumerate([*blocks, (len(a), len(b), 0)]):
         gap_a, gap_b = bi - i, bj - j
@@ -167,35 +169,41 @@ def differences(a: Sequence[str], b: Sequence[str]) -> Differences:
             # Gap k lies between blocks k-1 and k: inside when a long run is on each side.
             inside = first_long <= k - 1 and k <= last_long
             if inside and shorter >= EDIT_TOKENS and _reworded(a[i:bi], b[j:bj]):
-                repeated = repeated or (_Repeats(a), _Repeats(b))
-                if not (repeated[0].furniture(i, bi) or repeated[1].furniture(j, bj)):
+                grams = grams or (_Grams(a), _Grams(b))
+                if grams[0].new_wording(i, bi, grams[1]) and grams[1].new_wording(j, bj, grams[0]):
                     edits += 1
         i, j = bi + size, bj + size
     longer = max(len(a), len(b))
     return Differences(substituted / longer, inserted_a / len(a), inserted_b / len(b), edits, edge / longer)
 
 
-class _Repeats:
-    """Which stretches of a text are made of what recurs all through it: a running header left in, page after page.
+class _Grams:
+    """A text's grams of ``_GRAM`` tokens, numbers masked (a page number changes from page to page).
 
-    Grams of ``_FURNITURE_GRAM`` tokens with numbers masked (a page number changes
-    from page to page); a stretch is furniture when nearly all of its grams come back
-    ``FURNITURE_REPEATS`` times or more. A text's own recurring phrases (a law's
-    "国务院财政部门") cover a few grams of a reworded article, not nearly all.
+    They tell new wording from old text that merely sits elsewhere: a stretch is
+    furniture when nearly all of its grams come back ``FURNITURE_REPEATS`` times or
+    more in its own text (a running header one copy kept, page after page), and it
+    was moved when most of its grams are found in the other text (a photo caption an
+    extractor read before the paragraph it sits in). A text's own recurring phrases
+    (a law's "国务院财政部门") cover a few grams of a reworded article, not most.
     """
 
     def __init__(self, tokens: Sequence[str]) -> None:
         self.masked = ["#" if t.isdigit() else t for t in tokens]
-        self.counts = Counter(self._grams(0, len(tokens)))
+        self.counts = Counter(self.grams(0, len(tokens)))
 
-    def _grams(self, start: int, end: int) -> list[tuple[str, ...]]:
+    def grams(self, start: int, end: int) -> list[tuple[str, ...]]:
         window = self.masked[start:end]
-        return list(zip(*(window[n:] for n in range(_FURNITURE_GRAM)), strict=False))
+        return list(zip(*(window[n:] for n in range(_GRAM)), strict=False))
 
-    def furniture(self, start: int, end: int) -> bool:
-        grams = self._grams(start, end)
+    def new_wording(self, start: int, end: int, other: _Grams) -> bool:
+        """Is ``tokens[start:end]`` wording of its own: neither furniture nor found in ``other``?"""
+        grams = self.grams(start, end)
+        if not grams:
+            return True
         recurring = sum(1 for gram in grams if self.counts[gram] >= FURNITURE_REPEATS)
-        return bool(grams) and recurring >= _FURNITURE_SHARE * len(grams)
+        elsewhere = sum(1 for gram in grams if gram in other.counts)
+        return recurring < _FURNITURE_SHARE * len(grams) and elsewhere < _MOVED_SHARE * len(grams)
 
 
 def _reworded(a: Sequence[str], b: Sequence[str]) -> bool:

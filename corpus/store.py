@@ -141,10 +141,11 @@ class Store:
         self.db.execute("COMMIT")
 
     # -- bytes and sources ---------------------------------------------------------
-    def put_blob(self, sha256: str, data: bytes) -> None:
+    def put_blob(self, sha256: str, size: int, compressed: bytes) -> None:
+        """Keep a source's original bytes, already zlib-compressed (the per-source stage does it)."""
         self.db.execute(
             "INSERT OR IGNORE INTO blobs (sha256, size, compression, data) VALUES (?, ?, 'zlib', ?)",
-            (sha256, len(data), zlib.compress(data, 6)),
+            (sha256, size, compressed),
         )
 
     def blob(self, sha256: str) -> bytes:

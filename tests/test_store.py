@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -84,11 +85,11 @@ def test_unknown_document_is_a_usage_error(cli: CliRunner, tmp_path: Path) -> No
 
 
 def test_a_killed_add_leaves_the_corpus_as_it_was(tmp_path: Path) -> None:
-    """Kill the process while the second source is being attached; the first stays, the next run carries on."""
+    """Kill the process while the second source is being attached; what was reported stays, the next run carries on."""
     db = tmp_path / "c.db"
     script = textwrap.dedent(
         f"""
-        import os
+        import json, os
         from corpus import Corpus, hookimpl
 
         class DieOnSecond:
@@ -99,13 +100,19 @@ def test_a_killed_add_leaves_the_corpus_as_it_was(tmp_path: Path) -> None:
                 return None
 
         with Corpus.open({str(db)!r}, plugins=[DieOnSecond()]) as corpus:
-            corpus.add([{str(WEB_SEED)!r}, {str(PDF_SEED)!r}])
+            report = lambda r: print(json.dumps(r.to_dict()), flush=True)
+            corpus.add([{str(WEB_SEED)!r}], on_result=report)  # committed and reported
+            corpus.add([{str(SEEDS / "000_c0c16b73368775be.txt")!r}, {str(PDF_SEED)!r}], on_result=report)
         """
     )
-    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 9
+    reported = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["status"] for r in reported] == ["new"]  # the second call's group never committed
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
     with Corpus.open(db) as corpus:
         assert [d.source_count for d in corpus.documents()] == [1]
+        assert corpus.source(reported[0]["source_id"]).status == "ok"
         assert {e["kind"] for e in corpus.events()} == {"add", "canonical"}
         results = corpus.add([SEEDS])
         assert sorted(r.status for r in results) == ["copy", "exists"]

@@ -1,0 +1,291 @@
+"""The commit stage: prepared sources matched, attached and stored, in input order, many per transaction.
+
+Serial by design: each source is matched against the corpus as the sources before it
+left it, so the documents a batch ends up as do not depend on how the per-source
+stage was spread over processes. Sources are committed in groups (``GROUP_SOURCES``
+sources or ``GROUP_SECONDS`` seconds, whichever comes first): one SQLite
+transaction for the group, a savepoint for each source inside it, so a source that
+fails rolls back alone, and a crash loses at most the group in flight, which the
+next run adds again. A source's result is handed out only once its group is
+committed: what was reported is in the store.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from corpus import boilerplate
+from corpus import fingerprint as fp
+from corpus.errors import CorpusError
+from corpus.match import Comparison, Relation, compare, decide, shingle_similarity
+from corpus.pluginhost import PluginHost
+from corpus.prepare import Prepared
+from corpus.records import AddResult
+from corpus.store import Store
+
+GROUP_SOURCES = 500
+GROUP_SECONDS = 1.0
+
+
+class Committer:
+    """Adds prepared sources to one store; see the module docstring."""
+
+    def __init__(
+        self,
+        store: Store,
+        host: PluginHost,
+        *,
+        group_sources: int = GROUP_SOURCES,
+        group_seconds: float = GROUP_SECONDS,
+    ) -> None:
+        self.store = store
+        self.host = host
+        self.settings = store.settings()
+        self.group_sources = group_sources
+        self.group_seconds = group_seconds
+        self._group: list[AddResult] = []
+        self._group_started = 0.0
+
+    # -- groups ----------------------------------------------------------------------
+    def add(self, prepared: Prepared) -> list[AddResult]:
+        """Add one source; returns the results of the group it closed, if it closed one."""
+        if not self._group:
+            self.store.db.execute("BEGIN IMMEDIATE")
+            self._group_started = time.monotonic()
+        self._group.append(self._add_one(prepared))
+        if len(self._group) >= self.group_sources or time.monotonic() - self._group_started >= self.group_seconds:
+            return self.flush()
+        return []
+
+    def flush(self) -> list[AddResult]:
+        """Commit the group in flight; returns its results."""
+        if not self._group:
+            return []
+        self.store.db.execute("COMMIT")
+        done, self._group = self._group, []
+        return done
+
+    def abort(self) -> None:
+        """Roll back the group in flight (its sources were not reported)."""
+        if self._group:
+            self.store.db.execute("ROLLBACK")
+            self._group = []
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        db = self.store.db
+        db.execute("SAVEPOINT source")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK TO source")
+            db.execute("RELEASE source")
+            raise
+        db.execute("RELEASE source")
+
+    # -- one source --------------------------------------------------------------------
+    def _add_one(self, prepared: Prepared) -> AddResult:
+        sha256 = prepared.sha256
+        known = self.store.source_id_for(sha256) if sha256 is not None else None
+        if known is not None:
+            row = self.store.source(known)
+            if row is not None and row.status == "ok":
+                return self._exists(prepared, known)
+        if prepared.known or prepared.blob is None or prepared.error is not None:
+            error = prepared.error or f"{prepared.location}: its stored source has gone; add it again"
+            return self._failed(prepared, known, error)
+        try:
+            with self._savepoint():
+                return self._attach(prepared, known)
+        except Exception as exc:  # rolled back to the savepoint; a plugin's bug fails this file only
+            detail = str(exc) if isinstance(exc, CorpusError) else f"{type(exc).__name__}: {exc}"
+            return self._failed(prepared, known, f"could not add {prepared.location} to the corpus: {detail}")
+
+    def _exists(self, prepared: Prepared, source_id: int) -> AddResult:
+        store = self.store
+        row = store.source(source_id)
+        assert row is not None
+        with self._savepoint():
+            if store.add_location(source_id, prepared.location):
+                store.log("location", source_id=source_id, document_id=row.document_id, location=prepared.location)
+        return AddResult(
+            prepared.location,
+            "exists",
+            row.document_id,
+            source_id,
+            row.sha256,
+            row.reader,
+            row.encoding,
+            row.similarity,
+            title=row.extract.title if row.extract else None,
+        )
+
+    def _failed(self, prepared: Prepared, retried: int | None, error: str) -> AddResult:
+        store = self.store
+        with self._savepoint():
+            if prepared.blob is None:  # not even its bytes could be read
+                store.log("failed", location=prepared.location, error=error)
+                return AddResult(prepared.location, "failed", None, None, None, None, None, None, error)
+            store.put_blob(prepared.blob.sha256, prepared.blob.size, prepared.blob.compressed)
+            if retried is not None:
+                store.delete_failed_source(retried)
+            source_id = store.insert_source(
+                sha256=prepared.blob.sha256,
+                status="failed",
+                media_type=prepared.media_type,
+                encoding=prepared.encoding,
+                encoding_confidence=prepared.encoding_confidence,
+                error=error,
+                id=retried,
+            )
+            store.add_location(source_id, prepared.location)
+            store.log("failed", source_id=source_id, location=prepared.location, error=error)
+        return AddResult(
+            prepared.location, "failed", None, source_id, prepared.blob.sha256, None, prepared.encoding, None, error
+        )
+
+    def _attach(self, prepared: Prepared, retried: int | None) -> AddResult:
+        store = self.store
+        assert prepared.blob is not None and prepared.extract is not None and prepared.fingerprint is not None
+        fingerprint = prepared.fingerprint
+        # The whole text decides: paragraphs other documents share too may not make a
+        # copy of a new document, nor a new document of a copy.
+        matches = self._matches(prepared)
+        store.put_blob(prepared.blob.sha256, prepared.blob.size, prepared.blob.compressed)
+        if retried is not None:
+            store.delete_failed_source(retried)
+        source_id = store.insert_source(
+            sha256=prepared.blob.sha256,
+            status="ok",
+            media_type=prepared.media_type,
+            encoding=prepared.encoding,
+            encoding_confidence=prepared.encoding_confidence,
+            reader=prepared.reader,
+            reader_version=prepared.reader_version,
+            extract=prepared.extract,
+            exact_key=fingerprint.exact_key,
+            minhash=fp.serialise(fingerprint.minhash) if fingerprint.minhash is not None else None,
+            id=retried,
+        )
+        store.add_location(source_id, prepared.location)
+        store.index_paragraphs(source_id, prepared.paragraph_keys)
+        if prepared.band_keys:
+            store.add_bands(source_id, prepared.band_keys)
+
+        copies = sorted(d for d, (_, r) in matches.items() if r is Relation.COPY)
+        versions = [d for d, (_, r) in matches.items() if r is Relation.VERSION]
+        settings = self.settings.to_strings()
+        if copies:
+            document_id, status = copies[0], "copy"
+            comparison = matches[document_id][0]
+            store.attach(
+                source_id,
+                document_id,
+                joined_as="copy",
+                joined_similarity=comparison.similarity,
+                jaccard=comparison.jaccard,
+                containment=comparison.containment,
+                settings=settings,
+            )
+            similarity: float | None = comparison.similarity
+        else:
+            document_id = store.create_document()
+            status = "version" if versions else "new"
+            store.attach(
+                source_id,
+                document_id,
+                joined_as="new",
+                joined_similarity=None,
+                jaccard=None,
+                containment=None,
+                settings=settings,
+            )
+            similarity = max((matches[v][0].similarity for v in versions), default=None)
+        store.log(
+            "add",
+            source_id=source_id,
+            document_id=document_id,
+            status=status,
+            location=prepared.location,
+            reader=prepared.reader,
+            similarity=similarity,
+        )
+        self._update_canonical(document_id)
+        for other in copies[1:]:
+            self._merge_if_copy(document_id, other)
+        for other in versions:
+            live = store.resolve_document(other)
+            if live is not None and live != document_id:
+                store.relate(document_id, live, "version", matches[other][0].similarity)
+                store.log("relate", document_id=document_id, other=live, relation="version")
+        title = store.document(document_id)
+        return AddResult(
+            prepared.location,
+            status,
+            document_id,
+            source_id,
+            prepared.blob.sha256,
+            prepared.reader,
+            prepared.encoding,
+            similarity,
+            title=title.title if title else None,
+        )
+
+    def _matches(self, prepared: Prepared) -> dict[int, tuple[Comparison, Relation]]:
+        """Candidate documents, each verified against its canonical text.
+
+        Candidates are the documents with the same normal form, those the LSH index
+        finds, and those that attest enough of the source's paragraphs word for word:
+        two versions of a law share most of their articles even when an amendment
+        leaves their shingle sets too far apart for LSH to be sure to find them.
+        """
+        assert prepared.fingerprint is not None
+        fingerprint = prepared.fingerprint
+        candidates = self.store.exact_documents(fingerprint.exact_key)
+        if prepared.band_keys:
+            candidates |= self.store.candidate_documents(prepared.band_keys)
+        keys = prepared.paragraph_keys
+        if keys:
+            needed = max(2, math.ceil(boilerplate.CANDIDATE_SHARE * len(keys)))
+            shared = self.store.documents_sharing(keys, boilerplate.COMMON_DOCUMENTS_MAX)
+            candidates |= {document_id for document_id, count in shared.items() if count >= needed}
+        out: dict[int, tuple[Comparison, Relation]] = {}
+        for document_id in sorted(candidates):
+            comparison = compare(fingerprint, self._canonical_fingerprint(document_id))
+            relation = decide(comparison, second_is_union=True)
+            if relation is not Relation.UNRELATED:
+                out[document_id] = (comparison, relation)
+        return out
+
+    def _canonical_fingerprint(self, document_id: int) -> fp.Fingerprint:
+        return fp.fingerprint([text for text, _ in self.store.paragraphs(document_id)], self.settings)
+
+    def _merge_if_copy(self, survivor: int, other: int) -> None:
+        """Merge ``other`` into ``survivor`` only if their canonical texts are copies."""
+        comparison = compare(self._canonical_fingerprint(survivor), self._canonical_fingerprint(other))
+        if decide(comparison) is not Relation.COPY:
+            self.store.log("merge-refused", document_id=survivor, other=other, jaccard=comparison.jaccard)
+            return
+        self.store.merge_documents(survivor, other)
+        self.store.log("merge", document_id=survivor, absorbed=other, jaccard=comparison.jaccard)
+        self._update_canonical(survivor)
+
+    def _update_canonical(self, document_id: int) -> None:
+        sources = self.store.source_texts(document_id)
+        current = self.store.document(document_id)
+        canonical = self.host.canonical_text(current.title if current else None, sources)
+        self.store.save_canonical(document_id, canonical)
+        canonical_fp = fp.fingerprint([p.text for p in canonical.paragraphs], self.settings)
+        for source in sources:
+            source_fp = fp.fingerprint_source(source.title, source.paragraphs, self.settings)
+            self.store.set_similarity(source.source_id, round(shingle_similarity(source_fp, canonical_fp), 4))
+        self.store.log(
+            "canonical",
+            document_id=document_id,
+            paragraphs=len(canonical.paragraphs),
+            chars=len(canonical.text),
+            sources=[s.source_id for s in sources],
+        )

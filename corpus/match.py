@@ -58,11 +58,11 @@ REORDERED_DICE = 0.8
 # Differences before the first and after the last equal run this long are at the
 # edges (front matter, a header block, a closing credit), not inside the text.
 EDGE_RUN = 100
-# A stretch most of whose 6-grams come back this often in its own text is furniture
-# one copy kept (a running header on every page), not an edit.
-FURNITURE_REPEATS = 3
-_FURNITURE_SHARE = 0.8
-# A stretch half of whose grams the other text has elsewhere was moved, not reworded.
+# A reworded stretch is furniture one copy kept (a running header on every page) when
+# half of its 6-grams (numbers masked) come back this often in its own text, and it
+# moved when both its sides are mostly found elsewhere in the other text.
+FURNITURE_REPEATS = 5
+_FURNITURE_SHARE = 0.5
 _MOVED_SHARE = 0.5
 _GRAM = 6
 
@@ -141,8 +141,8 @@ def differences(a: Sequence[str], b: Sequence[str]) -> Differences:
     is left of the longer side is a one-sided insertion, free at the edges
     (truncation, an extra block) and counted inside the text. A substituted stretch
     between the first and the last equal run of ``EDGE_RUN`` tokens, ``EDIT_TOKENS``
-    long or more, whose sides are not the same words reordered, and neither of which
-    is furniture repeated through its text or text the other has elsewhere, is an edit.
+    long or more, whose sides are not the same words reordered, is an edit unless it
+    is furniture one copy kept or text that moved (:func:`_edit`).
     """
     if not a or not b:
         return _APART
@@ -170,7 +170,7 @@ def differences(a: Sequence[str], b: Sequence[str]) -> Differences:
             inside = first_long <= k - 1 and k <= last_long
             if inside and shorter >= EDIT_TOKENS and _reworded(a[i:bi], b[j:bj]):
                 grams = grams or (_Grams(a), _Grams(b))
-                if grams[0].new_wording(i, bi, grams[1]) and grams[1].new_wording(j, bj, grams[0]):
+                if _edit(grams, (i, bi), (j, bj)):
                     edits += 1
         i, j = bi + size, bj + size
     longer = max(len(a), len(b))
@@ -178,15 +178,7 @@ def differences(a: Sequence[str], b: Sequence[str]) -> Differences:
 
 
 class _Grams:
-    """A text's grams of ``_GRAM`` tokens, numbers masked (a page number changes from page to page).
-
-    They tell new wording from old text that merely sits elsewhere: a stretch is
-    furniture when nearly all of its grams come back ``FURNITURE_REPEATS`` times or
-    more in its own text (a running header one copy kept, page after page), and it
-    was moved when most of its grams are found in the other text (a photo caption an
-    extractor read before the paragraph it sits in). A text's own recurring phrases
-    (a law's "国务院财政部门") cover a few grams of a reworded article, not most.
-    """
+    """A text's grams of ``_GRAM`` tokens, numbers masked (a page number changes from page to page)."""
 
     def __init__(self, tokens: Sequence[str]) -> None:
         self.masked = ["#" if t.isdigit() else t for t in tokens]
@@ -196,14 +188,30 @@ class _Grams:
         window = self.masked[start:end]
         return list(zip(*(window[n:] for n in range(_GRAM)), strict=False))
 
-    def new_wording(self, start: int, end: int, other: _Grams) -> bool:
-        """Is ``tokens[start:end]`` wording of its own: neither furniture nor found in ``other``?"""
+    def furniture(self, start: int, end: int) -> float:
+        """The share of the stretch's grams that come back ``FURNITURE_REPEATS`` times in this text."""
         grams = self.grams(start, end)
-        if not grams:
-            return True
-        recurring = sum(1 for gram in grams if self.counts[gram] >= FURNITURE_REPEATS)
-        elsewhere = sum(1 for gram in grams if gram in other.counts)
-        return recurring < _FURNITURE_SHARE * len(grams) and elsewhere < _MOVED_SHARE * len(grams)
+        return sum(1 for g in grams if self.counts[g] >= FURNITURE_REPEATS) / len(grams) if grams else 0.0
+
+    def found_in(self, start: int, end: int, other: _Grams) -> float:
+        """The share of the stretch's grams that ``other`` has somewhere."""
+        grams = self.grams(start, end)
+        return sum(1 for g in grams if g in other.counts) / len(grams) if grams else 0.0
+
+
+def _edit(grams: tuple[_Grams, _Grams], span_a: tuple[int, int], span_b: tuple[int, int]) -> bool:
+    """Is a reworded stretch an edit, rather than furniture one copy kept or text that moved?
+
+    Furniture: half of one side's grams come back page after page in its own text (a
+    running header left in). Moved: each side's text is mostly found elsewhere in the
+    other (a photo caption an extractor read before its paragraph, the paragraph
+    after it). An amended article has new wording on at least one side, however
+    formulaic the law around it ("国务院财政部门" recurs; a new article does not).
+    """
+    a, b = grams
+    if a.furniture(*span_a) >= _FURNITURE_SHARE or b.furniture(*span_b) >= _FURNITURE_SHARE:
+        return False
+    return min(a.found_in(*span_a, b), b.found_in(*span_b, a)) < _MOVED_SHARE
 
 
 def _reworded(a: Sequence[str], b: Sequence[str]) -> bool:

@@ -42,9 +42,16 @@ class Corpus:
     ...         print(result.status, result.document_id)
     """
 
-    def __init__(self, store: Store, host: PluginHost) -> None:
+    def __init__(self, store: Store, host: PluginHost | Callable[[], PluginHost]) -> None:
         self.store = store
-        self.host = host
+        self._host = host
+
+    @property
+    def host(self) -> PluginHost:
+        """The plugin host, loaded on first use: commands that only read the store load no reader."""
+        if not isinstance(self._host, PluginHost):
+            self._host = self._host()
+        return self._host
 
     @classmethod
     def open(
@@ -60,7 +67,11 @@ class Corpus:
 
         ``plugins`` are extra plugin objects registered after the installed ones.
         """
-        host = PluginHost(load_entry_points=load_entry_points, extra_plugins=plugins, disabled=disabled)
+        extra = tuple(plugins)
+
+        def host() -> PluginHost:
+            return PluginHost(load_entry_points=load_entry_points, extra_plugins=extra, disabled=disabled)
+
         store = Store.open(path if path is not None else default_db_path(), settings or FingerprintSettings())
         return cls(store, host)
 
@@ -99,7 +110,7 @@ class Corpus:
     # -- reading -------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:
         """Every document: id, title, number of sources, length of the canonical text."""
-        return [DocumentSummary(doc.id, doc.title, count, len(doc.text)) for doc, count in self.store.documents()]
+        return [DocumentSummary(i, title, count, chars) for i, title, chars, count in self.store.summaries()]
 
     def _live_id(self, document_id: int) -> int:
         live = self.store.resolve_document(document_id)

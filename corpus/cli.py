@@ -49,10 +49,12 @@ class State:
     def __init__(self, db: Path | None) -> None:
         self.db = db
 
-    def open(self) -> Corpus:
+    def open(self, *, reads_sources: bool = False) -> Corpus:
+        """The corpus; plugins are loaded (and their problems told) only for a command that reads sources."""
         corpus = Corpus.open(self.db or default_db_path())
-        for problem in corpus.plugin_problems:
-            err.print(f"[yellow]warning:[/] plugin {problem.plugin!r} skipped: {problem.error}", markup=True)
+        if reads_sources:
+            for problem in corpus.plugin_problems:
+                err.print(f"[yellow]warning:[/] plugin {problem.plugin!r} skipped: {problem.error}", markup=True)
         return corpus
 
 
@@ -105,7 +107,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 @handles_errors
 def add(state: State, paths: tuple[Path, ...], jobs: int, as_json: bool) -> None:
     """Add files and folders (recursively); say for each file what it is."""
-    with state.open() as corpus:
+    with state.open(reads_sources=True) as corpus:
         files = corpus.files(paths)
         if as_json:
             results = corpus.add(files, on_result=lambda r: emit(r.to_dict()), jobs=jobs)

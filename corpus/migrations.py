@@ -126,7 +126,15 @@ def m002_paragraph_index() -> str:
         """
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_paragraph_index]
+def m003_document_chars() -> str:
+    # The length of each canonical text, so that listing documents reads no text.
+    return """
+        ALTER TABLE documents ADD COLUMN chars INTEGER NOT NULL DEFAULT 0;
+        UPDATE documents SET chars = length(text);
+        """
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_paragraph_index, m003_document_chars]
 
 
 def migrate(db: sqlite3.Connection) -> None:

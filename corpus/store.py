@@ -402,9 +402,10 @@ class Store:
             "INSERT INTO paragraphs (document_id, position, text, sources) VALUES (?, ?, ?, ?)",
             [(document_id, i, p.text, json.dumps(list(p.sources))) for i, p in enumerate(canonical.paragraphs)],
         )
+        text = canonical.text
         self.db.execute(
-            "UPDATE documents SET title = ?, text = ?, updated_at = ? WHERE id = ?",
-            (canonical.title, canonical.text, now(), document_id),
+            "UPDATE documents SET title = ?, text = ?, chars = ?, updated_at = ? WHERE id = ?",
+            (canonical.title, text, len(text), now(), document_id),
         )
 
     def resolve_document(self, document_id: int) -> int | None:
@@ -427,6 +428,15 @@ class Store:
             (document_id,),
         ).fetchone()
         return DocumentRow(*row) if row else None
+
+    def summaries(self) -> list[tuple[int, str | None, int, int]]:
+        """(id, title, characters, source count) of the live documents, oldest first; reads no text."""
+        rows = self.db.execute(
+            """SELECT d.id, d.title, d.chars, count(p.source_id)
+               FROM documents d LEFT JOIN provenance p ON p.document_id = d.id
+               WHERE d.merged_into IS NULL GROUP BY d.id ORDER BY d.id"""
+        ).fetchall()
+        return [(int(i), t, int(c), int(n)) for i, t, c, n in rows]
 
     def documents(self) -> list[tuple[DocumentRow, int]]:
         """Live documents with their source counts, oldest first."""

@@ -38,7 +38,23 @@ def test_store_is_wal_with_numbered_migrations(tmp_path: Path) -> None:
     assert con.execute("SELECT version, name FROM _migrations").fetchall() == [
         (1, "m001_initial"),
         (2, "m002_paragraph_index"),
+        (3, "m003_document_chars"),
     ]
+
+
+def test_a_store_from_before_the_chars_column_migrates_and_lists_its_documents(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    with Corpus.open(db) as corpus:
+        corpus.add([SEEDS])
+        (before,) = corpus.documents()
+    con = sqlite3.connect(db)
+    con.execute("ALTER TABLE documents DROP COLUMN chars")  # the store as schema version 2 left it
+    con.execute("DELETE FROM _migrations WHERE version = 3")
+    con.commit()
+    con.close()
+    with Corpus.open(db) as corpus:
+        (after,) = corpus.documents()
+        assert after == before and after.chars == len(corpus.document(after.document_id).text) > 8000
 
 
 def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path, cli: CliRunner) -> None:

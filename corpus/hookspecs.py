@@ -42,7 +42,10 @@ def corpus_register_readers(register: Callable[[Reader], None]) -> None:
       ``source.media_type`` (the core's content sniff) and ``source.encoding``.
       The reader with the highest confidence reads the source; on a tie the reader
       registered later wins, so a user's plugin can override a built-in one.
-      Keep ``sniff`` cheap: it runs for every reader on every source;
+      Keep ``sniff`` cheap: it runs for every reader on every source. For a long
+      text, ``source.text`` in ``sniff`` holds only its first 64 K and last 16 K
+      characters (whole lines), so a sniff costs the same for any size of file;
+      ``read`` gets the whole text;
     - ``read(source) -> corpus.Extract``: the content paragraphs, title, metadata
       and what was removed. Raise :class:`corpus.ReaderError` with a message a user
       understands when the source cannot be read; any other exception is reported

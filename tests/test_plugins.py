@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PDF_SEED, ROOT, SEEDS, TITLE, WEB_SEED, CliRunner
+from conftest import PDF_SEED, ROOT, SEEDS, TITLE, WEB_SEED, CliRunner, shared
 
 from corpus import Canonical, CanonicalParagraph, Corpus, CorpusError, Extract, PluginError, SourceFile, hookimpl
 
@@ -149,8 +149,8 @@ def test_a_hook_that_takes_no_arguments_is_not_a_broken_plugin(tmp_path: Path) -
             Quiet.called = True
 
     with Corpus.open(tmp_path / "c.db", plugins=[ShoutingPlugin(), Quiet()]) as corpus:
+        assert not corpus.plugin_problems  # the plugins load when first asked for
         assert Quiet.called
-        assert not corpus.plugin_problems
         assert "shouting" in {r.name for r in corpus.readers}
 
 
@@ -244,3 +244,34 @@ def test_a_canonical_policy_that_raises_fails_only_that_file(tmp_path: Path) -> 
         assert [d.source_count for d in corpus.documents()] == [1]
         (failed,) = corpus.failed_sources()
         assert corpus.source_bytes(failed.id) == WEB_SEED.read_bytes()
+
+
+def test_sniff_sees_the_head_and_tail_of_a_long_text_and_read_the_whole(tmp_path: Path) -> None:
+    # A reader plugin's sniff runs for every reader on every file: for a long text it
+    # gets the first and last lines only, whatever the file's size; read gets it all.
+    alice = shared("gutenberg/alice-11/11-0.txt").read_text(encoding="utf-8-sig")
+    big = tmp_path / "alice-times-eight.txt"
+    big.write_text(alice * 8, encoding="utf-8")
+    seen: dict[str, int] = {}
+
+    class Measuring(ShoutingReader):
+        name = "measuring"
+
+        def sniff(self, source: SourceFile) -> float:
+            seen["sniff"] = len(source.text or "")
+            return 1.0
+
+        def read(self, source: SourceFile) -> Extract:
+            seen["read"] = len(source.text or "")
+            return Extract(paragraphs=[p for p in (source.text or "").split("\n\n") if p.strip()][:5])
+
+    class Plugin:
+        @hookimpl
+        def corpus_register_readers(self, register):  # type: ignore[no-untyped-def]
+            register(Measuring())
+
+    with Corpus.open(tmp_path / "c.db", plugins=[Plugin()]) as corpus:
+        (result,) = corpus.add([big])
+    assert result.reader == "measuring"
+    assert seen["read"] == len(alice) * 8 > 1_000_000
+    assert 70_000 < seen["sniff"] <= 80 * 1024

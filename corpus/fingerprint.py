@@ -1,8 +1,12 @@
-"""Fingerprints of a text: shingles, a datasketch MinHash, LSH band keys, an exact key.
+"""Fingerprints of a text: shingles, a MinHash signature, LSH band keys, an exact key.
 
 The settings are part of the store: signatures made with other settings are not
 comparable, so a store remembers the settings it was built with and refuses others
 (:class:`corpus.SettingsMismatchError`).
+
+Signatures are datasketch MinHashes (scheme ``affine32``) computed by
+:mod:`corpus.minhash` with numpy; datasketch itself is imported only to hand a user a
+``datasketch.LeanMinHash`` (:meth:`corpus.minhash.Signature.to_leanminhash`).
 """
 
 from __future__ import annotations
@@ -18,8 +22,15 @@ from corpus.errors import SettingsError
 from corpus.shingle import shingles
 
 if TYPE_CHECKING:
-    # datasketch pulls in scipy (half a second): imported only where a signature is made.
-    from datasketch import LeanMinHash
+    # numpy is imported with the first signature, not with this module.
+    from corpus.minhash import Signature
+
+# The hash function of new stores: xxHash32, several times faster than SHA-1 per shingle.
+DEFAULT_HASHFUNC = "xxh32"
+# The hash functions a store may name: corpus.minhash.HASHFUNCS, named here without importing numpy.
+HASH_FUNCTIONS = ("sha1", "xxh32")
+# What a setting meant in the stores written before it existed: they hashed with SHA-1.
+_BEFORE_IT_EXISTED = {"hashfunc": "sha1"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,11 @@ class FingerprintSettings:
     # Below this many shingles a MinHash estimate is too coarse to trust; such texts
     # are matched exactly on their normal form instead.
     min_shingles: int = 30
+    # The 32-bit hash of a shingle's UTF-8 bytes that the permutations act on: "sha1"
+    # (datasketch's default) or "xxh32". Both stay supported, so None means "the
+    # store's own": a store keeps the one it was built with, a new store gets
+    # DEFAULT_HASHFUNC. Naming one asks for exactly that one.
+    hashfunc: str | None = None
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
@@ -46,12 +62,25 @@ class FingerprintSettings:
                 f"fingerprint settings: bands × rows must not exceed num_perm, got "
                 f"{self.bands}×{self.rows} > {self.num_perm}; lower bands or rows, or raise num_perm"
             )
+        if self.hashfunc is not None and self.hashfunc not in HASH_FUNCTIONS:
+            raise SettingsError(
+                f"fingerprint settings: unknown hash function {self.hashfunc!r}; use one of {', '.join(HASH_FUNCTIONS)}"
+            )
+
+    @property
+    def hash_function(self) -> str:
+        """The hash function signatures are made with: ``hashfunc``, or the default when that is None."""
+        return self.hashfunc or DEFAULT_HASHFUNC
 
     def to_strings(self) -> dict[str, str]:
-        return {k: str(v) for k, v in asdict(self).items()}
+        values = {k: str(v) for k, v in asdict(self).items()}
+        values["hashfunc"] = self.hash_function
+        return values
 
     @classmethod
     def from_strings(cls, values: Mapping[str, str]) -> FingerprintSettings:
+        """Settings as a store's settings table has them; a key it lacks means what it did before it existed."""
+        values = {**_BEFORE_IT_EXISTED, **values}
         kwargs: dict[str, object] = {}
         for f in fields(cls):
             if f.name in values:
@@ -59,16 +88,30 @@ class FingerprintSettings:
                 kwargs[f.name] = int(raw) if f.type in ("int", int) else raw
         return cls(**kwargs)  # type: ignore[arg-type]
 
+    def mismatches(self, stored: Mapping[str, str]) -> dict[str, tuple[str | None, str]]:
+        """The settings a store's settings table disagrees with, each as (the store's, asked for).
+
+        A key the table lacks means what it did before the setting existed; the hash
+        function is compared only when one was asked for (``hashfunc`` not None).
+        """
+        have = {**_BEFORE_IT_EXISTED, **stored}
+        wanted = self.to_strings()
+        if self.hashfunc is None:
+            del wanted["hashfunc"]
+        return {k: (have.get(k), v) for k, v in wanted.items() if have.get(k) != v}
+
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What matching needs to know about one text."""
+    """What matching needs to know about one text; small and picklable (it crosses processes)."""
 
     tokens: tuple[str, ...]  # the normalised token stream, for alignment
     shingles: frozenset[str]
     exact_key: str
     is_short: bool  # too few shingles for MinHash: matched exactly on the normal form
-    minhash: LeanMinHash | None = None  # only when asked for, never for a short text
+    # The MinHash signature, only when asked for, never for a short text;
+    # ``minhash.to_leanminhash()`` gives it as a datasketch LeanMinHash.
+    minhash: Signature | None = None
 
 
 def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings, *, signature: bool = False) -> Fingerprint:
@@ -83,13 +126,13 @@ def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings, *, sig
     shingle_set = frozenset(shingles(toks, settings.shingle_size))
     exact_key = hashlib.sha256(" ".join(toks).encode("utf-8")).hexdigest()
     short = len(shingle_set) < settings.min_shingles
-    minhash: LeanMinHash | None = None
+    minhash: Signature | None = None
     if signature and not short:
-        from datasketch import LeanMinHash, MinHash
+        from corpus import minhash as mh
 
-        m = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme)
-        m.update_batch([s.encode("utf-8") for s in shingle_set])
-        minhash = LeanMinHash(m)
+        minhash = mh.signature(
+            shingle_set, num_perm=settings.num_perm, seed=settings.seed, hashfunc=settings.hash_function
+        )
     return Fingerprint(tuple(toks), shingle_set, exact_key, short, minhash)
 
 
@@ -100,21 +143,22 @@ def fingerprint_source(
     return fingerprint(([title] if title else []) + list(paragraphs), settings, signature=signature)
 
 
-def band_keys(minhash: LeanMinHash, settings: FingerprintSettings) -> list[int]:
+def band_keys(minhash: Signature, settings: FingerprintSettings) -> list[int]:
     """One signed 64-bit key per LSH band: (band index, that band's hash values) hashed.
 
     Stored in one indexed column, so finding candidates is one indexed lookup per band.
+    A band's values are hashed as little-endian uint32: on every machine the bytes that
+    the datasketch code path hashed on a little-endian one, so old stores' keys still match.
     """
-    values = minhash.hashvalues
+    values, width = minhash.values, 4 * settings.rows
     keys: list[int] = []
     for band in range(settings.bands):
-        chunk = values[band * settings.rows : (band + 1) * settings.rows]
-        digest = hashlib.blake2b(struct.pack("<I", band) + chunk.tobytes(), digest_size=8).digest()
+        chunk = values[band * width : (band + 1) * width]
+        digest = hashlib.blake2b(struct.pack("<I", band) + chunk, digest_size=8).digest()
         keys.append(struct.unpack("<q", digest)[0])
     return keys
 
 
-def serialise(minhash: LeanMinHash) -> bytes:
-    buf = bytearray(minhash.bytesize())
-    minhash.serialize(buf)
-    return bytes(buf)
+def serialise(minhash: Signature) -> bytes:
+    """The signature in datasketch's LeanMinHash byte format (``LeanMinHash.deserialize`` reads it)."""
+    return minhash.serialise()

@@ -119,7 +119,7 @@ class Store:
             with self.transaction():
                 self.db.executemany("INSERT INTO settings VALUES (?, ?)", sorted(wanted.items()))
             return
-        differ = {k: (stored.get(k), v) for k, v in wanted.items() if stored.get(k) != v}
+        differ = settings.mismatches(stored)
         if differ:
             detail = ", ".join(f"{k}: store has {a!r}, asked for {b!r}" for k, (a, b) in differ.items())
             raise SettingsMismatchError(

@@ -1,0 +1,203 @@
+"""MinHash signatures computed with numpy, value for value what datasketch computes.
+
+A signature of a set of shingles is exactly what
+
+    MinHash(num_perm, seed, scheme="affine32", hashfunc=hash_function(name))
+    .update_batch([s.encode("utf-8") for s in shingles])
+
+gives in datasketch 2, but without importing datasketch (which pulls in scipy: half a
+second of start-up) and without its per-shingle Python work: each shingle is hashed
+once, then every permutation is applied to every hash in a few array operations.
+datasketch's ``affine32`` scheme is pinned: the hash is mixed once by the 32-bit
+MurmurHash3 finalizer, then permutation ``k`` maps it to ``a[k] * h + b[k] mod 2**32``
+(uint32 arithmetic, whose wraparound is the modulo), and the signature keeps the least
+value per permutation. The permutations ``(a, b)`` are drawn as datasketch draws them
+from ``numpy.random.RandomState(seed)``.
+
+A :class:`Signature` is a small frozen value (seed and hash values as bytes): cheap to
+pickle across processes, and turned into a real ``datasketch.LeanMinHash`` with
+:meth:`Signature.to_leanminhash` for a user who wants to query it with datasketch.
+:meth:`Signature.serialise` writes LeanMinHash's own byte format, so
+``datasketch.LeanMinHash.deserialize`` reads a stored signature back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import sys
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from corpus.errors import SettingsError
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
+
+SCHEME = "affine32"
+# The scheme's code in LeanMinHash's byte format (datasketch.minhash._SCHEME_CODES).
+_SCHEME_CODE = 1
+# seed, negated number of values (negative: the post-2.0 format), scheme code, padding
+# to align the values: the head of LeanMinHash.serialize's native "@qiB%dI" layout.
+_HEAD = struct.Struct("@qiB0I")
+_MAX = np.uint32(0xFFFFFFFF)
+# Permutations × shingles computed per block: 512 KiB of uint32, so the products stay
+# in the core's cache between the multiply, the add and the minimum.
+_BLOCK = 1 << 17
+# Below this many shingles numpy's buffering is the faster way through a row.
+_SHORT_ROWS = 256
+
+Hashes = npt.NDArray[np.uint32]
+
+
+def sha1_hash32(data: bytes) -> int:
+    """The first 4 bytes of SHA-1, little-endian: datasketch's default ``sha1_hash32``."""
+    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
+
+
+def xxh32_hash32(data: bytes) -> int:
+    """xxHash32 with seed 0 (``xxhash.xxh32_intdigest``): 4 to 10 times faster than SHA-1 on a shingle."""
+    return xxhash.xxh32_intdigest(data)
+
+
+# The hash functions a signature can be made with, by the name the store records.
+# Each takes a shingle's UTF-8 bytes, as datasketch's ``hashfunc`` does.
+HASHFUNCS: Mapping[str, Callable[[bytes], int]] = {"sha1": sha1_hash32, "xxh32": xxh32_hash32}
+
+
+def hash_function(name: str) -> Callable[[bytes], int]:
+    """The hash function ``name`` (``"sha1"`` or ``"xxh32"``), to pass to ``datasketch.MinHash(hashfunc=…)``.
+
+    Example, comparing a text with a stored signature in datasketch::
+
+        m = MinHash(num_perm=256, seed=1, scheme="affine32", hashfunc=hash_function("xxh32"))
+        m.update_batch([s.encode("utf-8") for s in fingerprint.shingles])
+        m.jaccard(signature.to_leanminhash())
+    """
+    if name not in HASHFUNCS:
+        raise unknown_hash_function(name)
+    return HASHFUNCS[name]
+
+
+def unknown_hash_function(name: str) -> SettingsError:
+    return SettingsError(
+        f"fingerprint settings: unknown hash function {name!r}; use one of {', '.join(sorted(HASHFUNCS))}"
+    )
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A MinHash signature: the seed of its permutations and its hash values.
+
+    ``values`` holds the hash values as little-endian uint32, one per permutation.
+    """
+
+    seed: int
+    values: bytes
+    scheme: str = SCHEME
+
+    def __post_init__(self) -> None:
+        if self.scheme != SCHEME:
+            raise ValueError(f"signature: only the {SCHEME!r} scheme is supported, got {self.scheme!r}")
+        if not self.values or len(self.values) % 4:
+            raise ValueError(f"signature: hash values must be a non-empty run of uint32, got {len(self.values)} bytes")
+
+    def __len__(self) -> int:
+        return len(self.values) // 4
+
+    @property
+    def hashvalues(self) -> Hashes:
+        """The hash values as a uint32 array, as ``LeanMinHash.hashvalues`` holds them."""
+        return np.frombuffer(self.values, dtype="<u4").astype(np.uint32, copy=False)
+
+    def to_leanminhash(self) -> LeanMinHash:
+        """This signature as a ``datasketch.LeanMinHash`` (imports datasketch)."""
+        from datasketch import LeanMinHash
+
+        return LeanMinHash(seed=self.seed, hashvalues=self.hashvalues, scheme=self.scheme)
+
+    def serialise(self) -> bytes:
+        """LeanMinHash's byte format, native byte order: what ``LeanMinHash.serialize(buf)`` writes."""
+        values = self.values if sys.byteorder == "little" else _swapped(self.values)
+        return _HEAD.pack(self.seed, -len(self), _SCHEME_CODE) + values
+
+    @classmethod
+    def deserialise(cls, buf: bytes) -> Signature:
+        """Read what :meth:`serialise` (or ``LeanMinHash.serialize`` of an affine32 sketch) wrote."""
+        if len(buf) < _HEAD.size:
+            raise ValueError(f"not an {SCHEME} LeanMinHash: {len(buf)} bytes")
+        seed, count, code = _HEAD.unpack_from(buf)
+        if count >= 0 or code != _SCHEME_CODE or len(buf) != _HEAD.size - 4 * count:
+            raise ValueError(f"not an {SCHEME} LeanMinHash of {len(buf)} bytes (count {count}, scheme code {code})")
+        values = bytes(buf[_HEAD.size :])
+        return cls(seed, values if sys.byteorder == "little" else _swapped(values))
+
+
+def _swapped(values: bytes) -> bytes:
+    return np.frombuffer(values, dtype=np.uint32).byteswap().tobytes()
+
+
+def signature(shingles: Collection[str], *, num_perm: int, seed: int, hashfunc: str) -> Signature:
+    """The signature of a set of shingles (an empty set gives datasketch's empty sketch: all 2**32 - 1)."""
+    hashes = hash_shingles(shingles, hashfunc)
+    a, b = permutations(num_perm, seed)
+    out = np.full(num_perm, _MAX, dtype=np.uint32)
+    n = len(hashes)
+    if n:
+        _fmix32(hashes)
+        rows = max(1, min(num_perm, _BLOCK // n))
+        block = np.empty((rows, n), dtype=np.uint32)
+        # numpy's ufuncs pass rows shorter than half their 8192-element buffer through
+        # it, which makes the multiply and the add 2 to 3 times slower on a document of
+        # a few hundred to a few thousand shingles; a buffer no longer than a row avoids it.
+        buffer = np.setbufsize(n // 32 * 16) if _SHORT_ROWS <= n < np.getbufsize() // 2 else None
+        try:
+            for start in range(0, num_perm, rows):
+                stop = min(start + rows, num_perm)
+                products = block[: stop - start]
+                np.multiply(a[start:stop], hashes, out=products)
+                np.add(products, b[start:stop], out=products)
+                np.min(products, axis=1, out=out[start:stop])
+        finally:
+            if buffer is not None:
+                np.setbufsize(buffer)
+    return Signature(seed, out.astype("<u4", copy=False).tobytes())
+
+
+def hash_shingles(shingles: Collection[str], hashfunc: str) -> Hashes:
+    """Each shingle's UTF-8 bytes hashed once with the named hash function, as a uint32 array."""
+    encoded = map(str.encode, shingles)
+    if hashfunc == "xxh32":
+        return np.fromiter(map(xxhash.xxh32_intdigest, encoded), dtype=np.uint32, count=len(shingles))
+    if hashfunc == "sha1":
+        # The first 4 digest bytes of each, read as little-endian uint32 in one go.
+        digests = b"".join([hashlib.sha1(data).digest()[:4] for data in encoded])
+        return np.frombuffer(digests, dtype="<u4").astype(np.uint32)
+    raise unknown_hash_function(hashfunc)
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int) -> tuple[Hashes, Hashes]:
+    """datasketch's affine32 permutation parameters ``(a, b)``, as read-only columns of shape (num_perm, 1)."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    columns = a.reshape(-1, 1), b.reshape(-1, 1)
+    for column in columns:
+        column.flags.writeable = False
+    return columns
+
+
+def _fmix32(h: Hashes) -> None:
+    """The MurmurHash3 32-bit finalizer, in place: datasketch's pre-mix of every input hash."""
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)

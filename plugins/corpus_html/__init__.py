@@ -7,9 +7,14 @@ its precise setting decides where the article is, its default setting fills
 in paragraphs the precise one skipped inside the article), cuts the copyright
 and "share" lines extractors leave at the article's edges (``_cleanup``), and
 keeps one paragraph per block a browser would lay out: a ``<p>``, a heading, a
-list item, a table row, a line set off with ``<br>`` (``_blocks``). Everything
-visible that did not make it into the text is reported as removed, with its
-kind and its place in the source (``_removed``).
+list item, a table row, a line set off with ``<br>`` (``_blocks``). Permalinks
+(a pilcrow after every paragraph) go first, and so do the running headers and
+page numbers of a printed document shown one ``<pre>`` per page (``_pages``);
+on a page that is a document in numbered sections (``_document``) its in-page
+navigation goes too, a table of contents and print running heads
+(``_navigation``), and the document's structure trafilatura dropped comes back.
+Everything visible that did not make it into the text is reported as removed,
+with its kind and its place in the source (``_removed``).
 
 The page arrives decoded by the core, which trusts valid UTF-8 over a lying
 ``<meta charset>``; the reader never decodes bytes itself. The article text is
@@ -22,13 +27,17 @@ plugin, and uses only the public API of :mod:`corpus`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from itertools import takewhile
 
 from corpus import Extract, Reader, ReaderError, SourceFile, hookimpl
 from corpus_html._blocks import is_heading, normal_key
 from corpus_html._cleanup import edge_boilerplate, repeated
+from corpus_html._document import is_sectioned
 from corpus_html._main import main_text
 from corpus_html._metadata import choose_title, page_metadata, script_language
+from corpus_html._navigation import strip_navigation, strip_permalinks
+from corpus_html._pages import strip_page_furniture
 from corpus_html._parse import parse_page
 from corpus_html._removed import removed_blocks
 
@@ -57,8 +66,13 @@ class HtmlReader:
         tree = parse_page(source.text)
         if tree is None:
             raise ReaderError(f"{source.location}: no HTML markup could be parsed from the page")
+        strip_permalinks(tree)  # marks, not text: gone from the report of what was cut too
         meta = page_metadata(tree)
-        found = main_text(tree, meta.url)
+        page = deepcopy(tree)
+        navigation = strip_page_furniture(page)
+        if is_sectioned(page):
+            navigation.update(strip_navigation(page))
+        found = main_text(page, meta.url)
         article = list(found.blocks)
 
         # The headings the article opens with, before its first paragraph of text.
@@ -76,7 +90,7 @@ class HtmlReader:
         paragraphs = [text for i, text in enumerate(texts) if i not in drops]
 
         kept = [*paragraphs, *([title] if title else [])]
-        kinds = {normal_key(block.text): "title" for block in titles}
+        kinds = {**navigation, **{normal_key(block.text): "title" for block in titles}}
         kinds.update((normal_key(texts[i]), kind) for i, kind in drops.items())
         removed = removed_blocks(tree, source.text, kept, kinds)
 

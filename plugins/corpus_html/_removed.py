@@ -21,7 +21,7 @@ from lxml import etree
 from corpus import Removed
 from corpus_html._blocks import Block, blocks, normal_key, tag_name
 
-__all__ = ["removed_blocks"]
+__all__ = ["container_kind", "removed_blocks"]
 
 # What an element's tag, class or id says it is, in the words of an audit.
 _TAG_KINDS = {"nav": "navigation", "menu": "navigation", "header": "header", "footer": "footer", "aside": "sidebar"}
@@ -76,7 +76,9 @@ def removed_blocks(
         if is_kept[i]:
             continue
         kind = (
-            kinds.get(keys[i]) or _kind(block) or ("header" if i < first else "footer" if i > last else "boilerplate")
+            kinds.get(keys[i])
+            or container_kind(block.element)
+            or ("header" if i < first else "footer" if i > last else "boilerplate")
         )
         start, end = locator.find(block)
         if cuts and cuts[-1].kind == kind and _adjacent(cuts[-1], start):
@@ -93,9 +95,9 @@ def _adjacent(previous: Removed, start: int | None) -> bool:
     return previous.start is None or start is None or previous.end is None or start >= previous.end
 
 
-def _kind(block: Block) -> str | None:
-    """The kind named by the block's element or its nearest ancestor that names one."""
-    node: etree._Element | None = block.element
+def container_kind(element: etree._Element | None) -> str | None:
+    """The kind of page furniture (``navigation``, ``related``...) the element or its nearest ancestor names."""
+    node = element
     for _ in range(_MAX_ANCESTORS):
         if node is None:
             break

@@ -18,6 +18,17 @@ furniture says so (the page's address beside ``n/m`` or a print date), and this
 reader then leaves it to the reader of web page text (``corpus_webtext``),
 claiming it only weakly in case that reader is disabled.
 
+Text set for a fixed page in a monospaced font is printed text too, whether
+the file kept its pages or not: an RFC or Internet-Draft as published (form
+feeds, a running header, ``[Page N]``) and as rendered without pages, a
+standard, a manual page. Its layout says so (an indented body with its section
+headings out at the margin), and this reader claims all of it, so that every
+text rendering of one document is read one way. Its table of contents is
+navigation, with page numbers that differ from one printing to the next: it is
+cut (``_contents``); so is the masthead the first page opens with, two columns
+of metadata (``_masthead``). Its tables, drawn with ``+``, ``-`` and ``|``, are
+read row by row (``_tables``).
+
 The clean-up itself (furniture, layout, rejoining) is :mod:`corpus.text`'s,
 public for any reader: the reader of PDF files and the reader of web page text
 meet the same printed lines.
@@ -28,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
-from corpus import Extract, Reader, SourceFile, hookimpl
+from corpus import Extract, Reader, Removed, SourceFile, hookimpl
 from corpus.text import (
     Layout,
     Line,
@@ -39,12 +50,16 @@ from corpus.text import (
     indent,
     is_page_number,
     is_title,
+    join,
     measure,
     paragraphs,
     split_lines,
     strip_furniture,
     text_of,
 )
+from corpus_pdftext._contents import without_contents
+from corpus_pdftext._masthead import without_masthead
+from corpus_pdftext._tables import read_tables
 
 __all__ = ["PdfTextReader", "corpus_register_readers"]
 
@@ -57,7 +72,15 @@ _MAX_CONFIDENCE = 0.8
 _PLAIN_CONFIDENCE = 0.05
 # Above the plain-text reader, below the reader of web page text.
 _WEB_PAGE_CONFIDENCE = 0.25
+# A text set for a fixed page (an RFC, a standard, a manual page), paginated or
+# not, is this reader's whatever else it shows: above the reader of web page
+# text, which takes a text drawing a table's borders for a page laid out in a
+# table, where a standard draws its own tables so.
+_FIXED_PAGE_CONFIDENCE = 0.9
 _SNIFF_LINES = 400
+# Section headings out at the margin of an indented body: enough of them, short enough.
+_MIN_HEADINGS = 3
+_HEADING_WIDTH = 60
 
 
 class PdfTextReader:
@@ -84,6 +107,8 @@ class PdfTextReader:
             layout.double_spaced,
             layout.indented_paragraphs and _indents_open_paragraphs(kept, layout),
         ]
+        if _outdented_headings(kept, layout):
+            return _FIXED_PAGE_CONFIDENCE
         if layout.blank_separated and not any(signs):
             # Wrapped paragraphs between blank lines and nothing printed about
             # them: plain text, which the plain-text reader reads as well.
@@ -92,9 +117,15 @@ class PdfTextReader:
 
     def read(self, source: SourceFile) -> Extract:
         printed = depaginate(source.text or "")
-        layout = measure(printed.lines)
-        title, body = _paragraphs(printed.lines, layout)
-        return Extract(paragraphs=body, title=title, removed=printed.removed)
+        lines, contents = without_contents(printed.lines)
+        masthead: list[Removed] = []
+        if _outdented_headings(lines, measure(lines)):  # a memo's masthead is looked for on a fixed page only
+            lines, masthead = without_masthead(lines)
+        lines, rules = read_tables(lines, _dehyphenated)
+        layout = measure(lines)
+        title, body = _paragraphs(lines, layout)
+        removed = sorted([*printed.removed, *contents, *masthead, *rules], key=lambda r: r.start or 0)
+        return Extract(paragraphs=body, title=title, removed=removed)
 
 
 def _indents_open_paragraphs(lines: Sequence[Line], layout: Layout) -> bool:
@@ -103,6 +134,23 @@ def _indents_open_paragraphs(lines: Sequence[Line], layout: Layout) -> bool:
     opened = [a for a, b in pairwise(filled) if indent(b.text) >= layout.base_indent + 2]
     after_sentence = sum(1 for line in opened if ends_sentence(line.text))
     return len(opened) >= 2 and after_sentence >= len(opened) / 2
+
+
+def _outdented_headings(lines: Sequence[Line], layout: Layout) -> bool:
+    """Is the body indented, with headings standing alone at the margin (a standard, an RFC, a manual page)?
+
+    A text set for a fixed page in a monospaced font indents its paragraphs and
+    puts its section headings out at the margin: this layout is the page's, not
+    the plain text of a file that happens to be wrapped.
+    """
+    if layout.base_indent < 2:
+        return False
+    outdented = 0
+    for i, line in enumerate(lines):
+        alone = (i == 0 or lines[i - 1].blank) and (i + 1 == len(lines) or lines[i + 1].blank)
+        if alone and not line.blank and indent(line.text) < layout.base_indent and not ends_sentence(line.text):
+            outdented += line.width <= _HEADING_WIDTH
+    return outdented >= _MIN_HEADINGS
 
 
 def _paragraphs(lines: Sequence[Line], layout: Layout) -> tuple[str | None, list[str]]:
@@ -116,6 +164,11 @@ def _paragraphs(lines: Sequence[Line], layout: Layout) -> tuple[str | None, list
             parts = parts[1:]
         body.extend(text_of(part) for part in parts)
     return title, [p for p in body if p]
+
+
+def _dehyphenated(left: str, right: str) -> str:
+    """Two wrapped pieces of a table cell, rejoined as :func:`corpus.text.text_of` rejoins lines."""
+    return join(left, right, dehyphenate=True)
 
 
 @hookimpl

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from corpus import text
-from corpus.canonical import Canonical, CanonicalParagraph, SourceText
+from corpus.canonical import Canonical, CanonicalParagraph, LeftOut, SourceText
 from corpus.errors import (
     CorpusError,
     DecodeError,
@@ -40,6 +40,7 @@ __all__ = [
     "DecodeError",
     "Extract",
     "ExtractError",
+    "LeftOut",
     "PluginError",
     "Reader",
     "ReaderError",

@@ -24,6 +24,7 @@ from corpus.records import (
     SourceInfo,
 )
 from corpus.store import SourceRow, Store
+from corpus.text.scripts import han_variant
 
 DEFAULT_DB = "corpus.db"
 DB_ENV = "CORPUS_DB"
@@ -195,4 +196,5 @@ def source_info(row: SourceRow) -> SourceInfo:
         metadata=dict(extract.metadata) if extract else {},
         paragraph_count=len(extract.paragraphs) if extract else 0,
         removed_count=len(extract.removed) if extract else 0,
+        script=han_variant("\n".join([extract.title or "", *extract.paragraphs])) if extract else None,
     )

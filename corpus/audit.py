@@ -2,19 +2,27 @@
 
 For every document with two or more sources, or with a related version: each
 source's similarity to the canonical text and to each other source, the canonical
-paragraphs it lacks and the ones only it attests, and what its reader removed.
+paragraphs it lacks and the ones only it attests, what its reader removed, and
+what of it the canonical text left out and why (an ad, a credit, a menu word, a
+table border: see :mod:`corpus.leftovers`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
 from corpus import fingerprint as fp
+from corpus.canonical import Canonical, SourceText
+from corpus.canonical_policy import build_canonical
 from corpus.match import shingle_similarity
+from corpus.normalise import normal_form
 from corpus.store import SourceRow, Store
+from corpus.text.scripts import HanVariant, han_variant
 from corpus.textdiff import Changed, diff_paragraphs
+from corpus.wording import clip
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,8 @@ class SourceAudit:
     lacks: tuple[int, ...]  # positions of canonical paragraphs it does not attest
     adds: tuple[int, ...]  # positions only this source attests
     removed: tuple[tuple[str, str], ...]  # (kind, text) the reader cut
+    script: HanVariant | None = None  # the Chinese script of its text, None when not Chinese
+    left_out: tuple[tuple[str, str], ...] = ()  # (reason, text) of its paragraphs the canonical text left out
 
     def to_dict(self, paragraphs: list[str]) -> dict[str, Any]:
         return {
@@ -38,10 +48,12 @@ class SourceAudit:
             "encoding": self.encoding,
             "similarity": self.similarity,
             "joined_as": self.joined_as,
+            "script": self.script,
             "attests": self.attests,
             "lacks": [{"position": i, "text": paragraphs[i]} for i in self.lacks],
             "adds": [{"position": i, "text": paragraphs[i]} for i in self.adds],
             "removed": [{"kind": k, "text": t} for k, t in self.removed],
+            "left_out": [{"reason": r, "text": clip(t, LEFT_OUT_CHARS), "chars": len(t)} for r, t in self.left_out],
         }
 
 
@@ -109,10 +121,25 @@ class DocumentAudit:
 # A document with this many sources or more is flagged: a real document is rarely
 # copied that often, while a matching error that chains look-alikes grows without bound.
 LARGE_CLUSTER = 50
+# A left-out paragraph's text is clipped to this many characters in the audit (its length is given).
+LEFT_OUT_CHARS = 240
+
+Policy = Callable[[str | None, Sequence[SourceText]], Canonical]
 
 
-def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER) -> list[DocumentAudit]:
+def _built_in(title: str | None, sources: Sequence[SourceText]) -> Canonical:
+    return build_canonical(sources)
+
+
+def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER, policy: Policy | None = None) -> list[DocumentAudit]:
+    """Audit every document with two or more sources or a related version.
+
+    What the canonical text left out is not stored: ``policy`` (the canonical-text
+    policy that built the stored texts; the built-in one by default) is asked
+    again, and only what the stored canonical text indeed lacks is listed.
+    """
     settings = store.settings()
+    policy = policy or _built_in
     texts: dict[int, list[str]] = {}  # paragraphs of each document read so far
 
     def changes(document_id: int, other: int) -> VersionChanges:
@@ -129,6 +156,7 @@ def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER) -> list[DocumentA
         paragraphs = store.paragraphs(doc.id)
         texts[doc.id] = [t for t, _ in paragraphs]
         rows = store.sources(document_id=doc.id)
+        left_out = _left_out(policy, doc.title, rows, [t for t, _ in paragraphs])
         fingerprints = {row.id: _fingerprint(row, settings) for row in rows}
         pairs = tuple(
             (a, b, round(shingle_similarity(fingerprints[a], fingerprints[b]), 4))
@@ -139,7 +167,7 @@ def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER) -> list[DocumentA
                 document_id=doc.id,
                 title=doc.title,
                 paragraphs=tuple(t for t, _ in paragraphs),
-                sources=tuple(_source_audit(row, paragraphs) for row in rows),
+                sources=tuple(_source_audit(row, paragraphs, left_out.get(row.id, ())) for row in rows),
                 pairs=pairs,
                 related=related,
                 flags=(f"large-cluster: {count} sources (flagged from {large_cluster})",)
@@ -151,13 +179,32 @@ def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER) -> list[DocumentA
     return out
 
 
+def _left_out(
+    policy: Policy, title: str | None, rows: Sequence[SourceRow], paragraphs: Sequence[str]
+) -> dict[int, tuple[tuple[str, str], ...]]:
+    """What the canonical text left out of each source, and why: (reason, text) by source id."""
+    sources = [
+        SourceText(row.id, row.extract.title, row.extract.paragraphs, row.extract.metadata)
+        for row in rows
+        if row.extract is not None
+    ]
+    held = {normal_form(p) for p in paragraphs}
+    out: dict[int, list[tuple[str, str]]] = {}
+    for item in policy(title, sources).left_out:
+        if normal_form(item.text) not in held:  # the stored text may be older than the policy
+            out.setdefault(item.source_id, []).append((item.reason, item.text))
+    return {source_id: tuple(items) for source_id, items in out.items()}
+
+
 def _fingerprint(row: SourceRow, settings: fp.FingerprintSettings) -> fp.Fingerprint:
     if row.extract is None:
         return fp.fingerprint([], settings)
     return fp.fingerprint_source(row.extract.title, row.extract.paragraphs, settings)
 
 
-def _source_audit(row: SourceRow, paragraphs: list[tuple[str, tuple[int, ...]]]) -> SourceAudit:
+def _source_audit(
+    row: SourceRow, paragraphs: list[tuple[str, tuple[int, ...]]], left_out: tuple[tuple[str, str], ...] = ()
+) -> SourceAudit:
     lacks = tuple(i for i, (_, ids) in enumerate(paragraphs) if row.id not in ids)
     adds = tuple(i for i, (_, ids) in enumerate(paragraphs) if ids == (row.id,))
     removed = tuple((r.kind, r.text) for r in row.extract.removed) if row.extract else ()
@@ -172,4 +219,6 @@ def _source_audit(row: SourceRow, paragraphs: list[tuple[str, tuple[int, ...]]])
         lacks=lacks,
         adds=adds,
         removed=removed,
+        script=han_variant("\n".join([row.extract.title or "", *row.extract.paragraphs])) if row.extract else None,
+        left_out=left_out,
     )

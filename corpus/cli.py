@@ -230,6 +230,7 @@ def _print_source_info(s: SourceInfo) -> None:
         ("reader", f"{reader}: {s.paragraph_count} paragraph(s), {s.removed_count} line(s) removed"),
         ("media type", s.media_type or "—"),
         ("encoding", f"{s.encoding or '—'}{confidence}"),
+        ("script", f"{s.script.capitalize()} Chinese" if s.script else "—"),
         ("sha256", s.sha256),
     ]
     if s.title:
@@ -309,7 +310,8 @@ def _print_audit(a: DocumentAudit) -> None:
     for flag in a.flags:
         out.print(Text(f"flag: {flag}", style="bold yellow"))
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("source", "path", "reader", "encoding", "similarity", "attests", "lacks", "adds", "removed"):
+    columns = ("source", "path", "reader", "encoding", "similarity", "attests", "lacks", "adds", "removed", "left out")
+    for column in columns:
         table.add_column(column, overflow="fold", justify="right" if column in ("similarity", "attests") else "left")
     total = len(a.paragraphs)
     for s in a.sources:
@@ -323,6 +325,7 @@ def _print_audit(a: DocumentAudit) -> None:
             _positions(s.lacks),
             _positions(s.adds),
             plural(len(s.removed), "line"),
+            str(len(s.left_out)),
         )
     out.print(table)
     for s in a.sources:
@@ -332,6 +335,7 @@ def _print_audit(a: DocumentAudit) -> None:
             _print_paragraphs(a, s.source_id, "alone has", s.adds, "green")
     for s in a.sources:
         _print_removed(s.source_id, s.removed)
+        _print_left_out(s.source_id, s.left_out)
     changes = {v.other_id: v for v in a.versions}
     for d, relation, sim in a.related:
         out.print(f"  {relation} of document {d} (similarity {similarity_text(sim)})", markup=False)
@@ -377,6 +381,20 @@ def _print_removed(source_id: int, removed: tuple[tuple[str, str], ...]) -> None
         if len(row) > 3:
             line.append(f" … ({len(row)} different)", style="dim")
         out.print(line)
+
+
+def _print_left_out(source_id: int, left_out: tuple[tuple[str, str], ...]) -> None:
+    """What the canonical text did not take in from this source, with the reason word."""
+    if not left_out:
+        return
+    out.print(f"  #{source_id}: the canonical text left out {plural(len(left_out), 'paragraph')}:", markup=False)
+    width = max(len(reason) for reason, _ in left_out)
+    for n, (reason, text) in enumerate(left_out):
+        if n == DETAIL_LINES:
+            more = len(left_out) - DETAIL_LINES
+            out.print(f"    … {more} more (`corpus audit --json` lists them all)", markup=False)
+            return
+        out.print(Text(f"    {reason:<{width}}  ", style="dim") + Text(clip(" ".join(text.split()), CLIP)))
 
 
 def _positions(positions: tuple[int, ...]) -> str:

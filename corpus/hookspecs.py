@@ -65,7 +65,10 @@ def corpus_canonical_text(title: str | None, sources: Sequence[SourceText]) -> C
     ``title`` is the current canonical title, or ``None`` for a new document.
 
     Return a :class:`corpus.Canonical`: the title and the canonical paragraphs,
-    each paragraph listing the ids of the sources that attest it. The first
+    each paragraph listing the ids of the sources that attest it, and in
+    ``left_out`` the paragraphs of some sources that are not content (each a
+    :class:`corpus.LeftOut`: source id, text, a reason word such as ``leftover``,
+    ``credit``, ``border``), which the audit lists. The first
     non-``None`` result wins (``firstresult``); the built-in policy runs last,
     so a plugin that returns a result replaces it and one that returns ``None``
     defers to it.

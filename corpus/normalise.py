@@ -9,6 +9,14 @@ Tokens: each character of an unspaced script (Han, kana, Thai, Lao, Khmer,
 Myanmar, Tibetan) is a token of its own, since those scripts do not mark word
 boundaries; a run of letters, digits and marks of any other script is one word
 token. Mixed text therefore yields both kinds in reading order.
+
+Traditional and Simplified Chinese copies of one text are one document, so Han
+characters are folded to one script (:func:`corpus.text.scripts.fold_han_script`,
+OpenCC). Each run of Han characters with nothing but ignored characters between
+them (punctuation, spaces, line breaks) is converted as one string: the result
+depends only on the token stream, like the rest of this form, so a phrase that a
+line wrap or a comma splits in one copy is converted as in the other. A paragraph
+without Han characters never reaches OpenCC.
 """
 
 from __future__ import annotations
@@ -16,12 +24,14 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from corpus.text.scripts import is_unspaced
+from corpus.text.scripts import fold_han_script, is_unspaced, script_of
 
-NORMALISER_VERSION = "nfkc-casefold-tokens/1"
+# Part of the stored fingerprint settings: a store built with another version is refused.
+NORMALISER_VERSION = "nfkc-casefold-tokens/2+opencc-s2twp-tw2sp"
 
 _WORD = 1
 _UNSPACED = 2
+_HAN = 3  # unspaced too, and folded to one Chinese script
 _SEPARATOR = 0
 
 _class_cache: dict[str, int] = {}
@@ -31,7 +41,7 @@ def _classify(ch: str) -> int:
     cls = _class_cache.get(ch)
     if cls is None:
         if is_unspaced(ch):
-            cls = _UNSPACED
+            cls = _HAN if script_of(ch) == "han" else _UNSPACED
         elif unicodedata.category(ch)[0] in "LNM":
             cls = _WORD
         else:
@@ -46,7 +56,7 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """The matching tokens of ``text``: unspaced-script characters and words."""
+    """The matching tokens of ``text``: unspaced-script characters (Han folded to one script) and words."""
     return list(_tokens(text))
 
 
@@ -55,6 +65,7 @@ def _tokens(text: str) -> tuple[str, ...]:
     # Cached: the canonical text is rebuilt from the same paragraphs many times.
     out: list[str] = []
     word: list[str] = []
+    han = False
     for ch in fold(text):
         cls = _classify(ch)
         if cls == _WORD:
@@ -63,11 +74,43 @@ def _tokens(text: str) -> tuple[str, ...]:
         if word:
             out.append("".join(word))
             word = []
-        if cls == _UNSPACED:
+        if cls >= _UNSPACED:
             out.append(ch)
+            han = han or cls == _HAN
     if word:
         out.append("".join(word))
-    return tuple(out)
+    return tuple(_fold_han(out) if han else out)
+
+
+def _fold_han(toks: list[str]) -> list[str]:
+    """``toks`` with each run of Han tokens in one script, all runs in one OpenCC call."""
+    runs: list[str] = []
+    layout: list[str | None] = []  # a token that is not Han, or None where the next run goes
+    run: list[str] = []
+    for tok in toks:
+        if _class_cache.get(tok) == _HAN:  # never a word token: the keys are single characters
+            run.append(tok)
+            continue
+        if run:
+            runs.append("".join(run))
+            layout.append(None)
+            run = []
+        layout.append(tok)
+    if run:
+        runs.append("".join(run))
+        layout.append(None)
+    # OpenCC leaves spaces alone and matches no phrase across one.
+    folded = fold_han_script(" ".join(runs)).split(" ")
+    if len(folded) != len(runs):
+        folded = [fold_han_script(r) for r in runs]
+    pending = iter(folded)
+    out: list[str] = []
+    for item in layout:
+        if item is None:
+            out.extend(next(pending))
+        else:
+            out.append(item)
+    return out
 
 
 def normal_form(text: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from corpus.text.scripts import HanVariant
+
 
 @dataclass(frozen=True)
 class AddResult:
@@ -53,6 +55,8 @@ class SourceInfo:
     metadata: dict[str, str]
     paragraph_count: int
     removed_count: int
+    # The Chinese script of the source's text (corpus.text.scripts.han_variant), None when not Chinese.
+    script: HanVariant | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

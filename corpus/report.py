@@ -18,6 +18,7 @@ from pathlib import Path
 
 from corpus.api import Corpus, source_info
 from corpus.audit import LARGE_CLUSTER, DocumentAudit, SourceAudit
+from corpus.leftovers import REASONS
 from corpus.records import SourceInfo
 from corpus.text.scripts import script_of
 from corpus.textdiff import Block, Changed, Segment, Unchanged, diff_paragraphs
@@ -388,6 +389,7 @@ def _source_card(a: DocumentAudit, s: SourceAudit, info: SourceInfo, color: str)
     out.append(_positions("lacks", "Lacks", s.lacks, a.paragraphs))
     out.append(_positions("adds", "Only this source has", s.adds, a.paragraphs))
     out.append(_removed(s.removed))
+    out.append(_left_out(s.left_out))
     out.append("</article>")
     return "\n".join(out)
 
@@ -417,6 +419,24 @@ def _removed(removed: Sequence[tuple[str, str]]) -> str:
     out.append(f"<ul>{''.join(rows[:REMOVED_SHOWN])}</ul>")
     if len(rows) > REMOVED_SHOWN:
         rest = rows[REMOVED_SHOWN:]
+        out.append(f"<details><summary>{len(rest)} more</summary><ul>{''.join(rest)}</ul></details>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def _left_out(left_out: Sequence[tuple[str, str]]) -> str:
+    """What the canonical text did not take in from this source (an ad, a credit, a border), with why."""
+    if not left_out:
+        return '<div class="leftout"><h4>Left out of the canonical text: nothing</h4></div>'
+    items = [
+        f'<li><span class="kind" title="{esc(REASONS.get(reason, reason))}">{esc(reason)}</span> '
+        f"<s{lang_attr(text)}>{esc(clip(' '.join(text.split()), 240))}</s></li>"
+        for reason, text in left_out
+    ]
+    out = [f'<div class="leftout"><h4>Left out of the canonical text: {len(left_out)} paragraph(s)</h4>']
+    out.append(f"<ul>{''.join(items[:REMOVED_SHOWN])}</ul>")
+    if len(items) > REMOVED_SHOWN:
+        rest = items[REMOVED_SHOWN:]
         out.append(f"<details><summary>{len(rest)} more</summary><ul>{''.join(rest)}</ul></details>")
     out.append("</div>")
     return "".join(out)
@@ -577,6 +597,7 @@ article.source li { padding: 2px 0; border-bottom: 1px dashed var(--line); }
 .adds li { background: var(--good-bg); padding: 3px 6px; }
 .removed del { color: #44403c; background: #fef2f2; text-decoration-color: rgba(220, 38, 38, .65);
   text-decoration-thickness: 1.5px; padding: 0 2px; }
+.leftout s { color: #57534e; background: #f5f5f4; text-decoration-color: rgba(87, 83, 78, .6); padding: 0 2px; }
 .kind { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 9px; background: var(--panel);
   border: 1px solid var(--line); color: var(--muted); margin-right: 4px; }
 .times { color: var(--muted); font-size: 12px; }

@@ -122,9 +122,15 @@ class Store:
         differ = settings.mismatches(stored)
         if differ:
             detail = ", ".join(f"{k}: store has {a!r}, asked for {b!r}" for k, (a, b) in differ.items())
+            if "normaliser" in differ:
+                fix = (
+                    "this version of corpus normalises text differently from the one that built it: "
+                    "build a new store and add the sources again, or use the corpus version that built it"
+                )
+            else:
+                fix = "open it with its own settings or build a new store"
             raise SettingsMismatchError(
-                f"the store {self.path} was built with other fingerprint settings ({detail}); "
-                "open it with its own settings or build a new store"
+                f"the store {self.path} was built with other fingerprint settings ({detail}); {fix}"
             )
 
     def settings(self) -> FingerprintSettings:

@@ -64,7 +64,17 @@ from corpus.text.lines import (
 )
 from corpus.text.pages import Depaginated, depaginate, printed_web_page, restore_digits, strip_furniture
 from corpus.text.paragraphs import blocks, ends_paragraph, is_heading, is_title, paragraphs, rejoin, text_of
-from corpus.text.scripts import CJK_CLASS, UNSPACED_CLASS, has_cjk, is_cjk, is_unspaced, script_of
+from corpus.text.scripts import (
+    CJK_CLASS,
+    UNSPACED_CLASS,
+    fold_han_script,
+    han_variant,
+    has_cjk,
+    has_han,
+    is_cjk,
+    is_unspaced,
+    script_of,
+)
 
 __all__ = [
     "CJK_CLASS",
@@ -82,8 +92,11 @@ __all__ = [
     "ends_paragraph",
     "ends_sentence",
     "find_url",
+    "fold_han_script",
+    "han_variant",
     "hard_wrapped",
     "has_cjk",
+    "has_han",
     "hyphenated",
     "indent",
     "is_bare_number",

@@ -18,6 +18,13 @@ printer's template is cut first, by the clean-up the PDF-text reader exports
 (see ``_printed``); the page's title in the running header then points at the
 article's headline, and the footer's address is kept as ``url``.
 
+A page laid out in a table comes out of a text browser with the table's
+borders drawn (``┌──┐``, ``│``, or ASCII ``+--+``), the menu column and the
+article's cell side by side on the same lines. The borders are cut and listed
+as removed, and each column is read on its own (see ``_tables``) before the
+lines are judged; such a dump is claimed above the PDF-text reader, which would
+read the bordered cell as one giant paragraph.
+
 It registers through the ``corpus`` entry-point group like any third-party
 plugin, and uses only the public API of :mod:`corpus`, plus the page-furniture
 clean-up the PDF-text reader (``corpus_pdftext``) exports.
@@ -30,10 +37,11 @@ from collections.abc import Callable, Sequence
 from functools import reduce
 
 from corpus import Extract, Reader, Removed, SourceFile, hookimpl
-from corpus.text import depaginate, display_width, join, split_lines
+from corpus.text import Line, depaginate, display_width, join, split_lines
 from corpus_webtext._article import Article, find_article
 from corpus_webtext._chrome import MENU_ITEM_WIDTH, WEAK, Classified, Role, classify
 from corpus_webtext._printed import is_paginated, read_printed
+from corpus_webtext._tables import has_borders, untable
 from corpus_webtext._wraps import unwrap, wrap_width
 
 __all__ = ["WebTextReader", "corpus_register_readers"]
@@ -48,6 +56,11 @@ _MAX_CONFIDENCE = 0.8
 # A browser's stamps on every page (the page's address, ``n/m``, the print
 # date) prove a printed web page better than any chrome: above the PDF-text reader.
 _PRINTED_CONFIDENCE = 0.85
+# A dump of a page laid out in a table, its borders drawn, a byline or footer around
+# it: above the PDF-text reader, which would take the bordered cell for one paragraph.
+_TABLE_DUMP_CONFIDENCE = 0.85
+# What frames a page whatever its layout: a byline above the article, a footer below it.
+_PAGE_FRAME = frozenset({"byline", "footer"})
 _SCRAP = re.compile(r"[^\W\d_]{1,2}|[\d\s.,:/%-]+")
 
 
@@ -66,16 +79,20 @@ class WebTextReader:
         byline, prev/next links and a footer together are a page. A page printed
         by a browser says so on every page (its address, ``n/m``, the print
         date): the PDF-text reader finds those stamps, and this reader claims
-        the text above it.
+        the text above it. A page laid out in a table (a cell of prose beside a
+        column of menu items, borders drawn) with a byline or a footer around
+        it is claimed above the PDF-text reader too.
         """
         if source.text is None or source.media_type in ("text/html", "application/xhtml+xml"):
             return None
         if is_paginated(source.text) and depaginate(source.text).url is not None:
             return _PRINTED_CONFIDENCE
-        lines = [line for line in split_lines(source.text) if not line.blank]
-        edges = lines[:_EDGE_LINES] + lines[_EDGE_LINES:][-_EDGE_LINES:]
-        kinds = {item.kind for item in classify(edges) if item.role is Role.CHROME}
-        kinds -= {"image", "teasers"}  # a table of contents is a run of headlines too
+        lines = split_lines(source.text)
+        if "\f" not in source.text and has_borders(lines):
+            table = untable(lines)
+            if table.layout and _chrome_kinds(table.lines) & _PAGE_FRAME:
+                return _TABLE_DUMP_CONFIDENCE  # a page laid out in a table, with its template around it
+        kinds = _chrome_kinds(lines)
         if len(kinds) < 2 or not kinds & _WEB_ONLY:
             return 0.0
         confidence = min(_MAX_CONFIDENCE, _PER_KIND * len(kinds))
@@ -96,6 +113,9 @@ class WebTextReader:
             lines, furniture, page_title, url = printed.lines, printed.removed, printed.page_title, printed.url
         else:
             lines = split_lines(text)
+            table = untable(lines) if has_borders(lines) else None
+            if table is not None and table.layout:  # a page laid out in a table: its columns, no borders
+                lines, furniture = table.lines, table.removed
             width = wrap_width(lines)
             if width is not None:
                 lines = unwrap(lines, width)
@@ -106,6 +126,14 @@ class WebTextReader:
         removed = sorted([*furniture, *extract.removed], key=lambda r: r.start or 0)
         metadata = {**extract.metadata, **({"url": url} if url else {})}
         return Extract(extract.paragraphs, extract.title, metadata, removed)
+
+
+def _chrome_kinds(lines: Sequence[Line]) -> set[str]:
+    """The kinds of site chrome at the top and the bottom of the text (not icons nor lists of headlines)."""
+    filled = [line for line in lines if not line.blank]
+    edges = filled[:_EDGE_LINES] + filled[_EDGE_LINES:][-_EDGE_LINES:]
+    kinds = {item.kind for item in classify(edges) if item.role is Role.CHROME}
+    return kinds - {"image", "teasers"}  # a table of contents is a run of headlines too
 
 
 def _extract(text: str, items: Sequence[Classified], article: Article) -> Extract:

@@ -305,12 +305,14 @@ def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--tool":
         run_one(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
         return
+    # `--only TOOL` runs one tool (benchmarks/speed.py times each on its own).
+    only = sys.argv[2:3] if len(sys.argv) == 3 and sys.argv[1] == "--only" else list(TOOLS)
     docs = json.load(sys.stdin)
     out: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="others-") as tmp:
         source = Path(tmp) / "docs.json"
         source.write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
-        for tool in TOOLS:
+        for tool in only:
             target = Path(tmp) / f"{tool}.json"
             started = time.perf_counter()
             try:

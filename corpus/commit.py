@@ -213,7 +213,7 @@ class Committer:
             reader=prepared.reader,
             similarity=similarity,
         )
-        self._update_canonical(document_id)
+        self._update_canonical(document_id, source_id)
         for other in copies[1:]:
             self._merge_if_copy(document_id, other)
         for other in versions:
@@ -273,13 +273,21 @@ class Committer:
         self.store.log("merge", document_id=survivor, absorbed=other, jaccard=comparison.jaccard)
         self._update_canonical(survivor)
 
-    def _update_canonical(self, document_id: int) -> None:
+    def _update_canonical(self, document_id: int, joined: int | None = None) -> None:
+        """Rebuild the canonical text; re-measure every source against it only if its text changed.
+
+        ``joined`` is the source that just joined: when the text stays as it was (a
+        copy that adds nothing, as most copies of a document do), only it is measured.
+        """
         sources = self.store.source_texts(document_id)
         current = self.store.document(document_id)
+        before = [text for text, _ in self.store.paragraphs(document_id)]
         canonical = self.host.canonical_text(current.title if current else None, sources)
         self.store.save_canonical(document_id, canonical)
-        canonical_fp = fp.fingerprint([p.text for p in canonical.paragraphs], self.settings)
-        for source in sources:
+        after = [p.text for p in canonical.paragraphs]
+        canonical_fp = fp.fingerprint(after, self.settings)
+        measured = sources if joined is None or before != after else [s for s in sources if s.source_id == joined]
+        for source in measured:
             source_fp = fp.fingerprint_source(source.title, source.paragraphs, self.settings)
             self.store.set_similarity(source.source_id, round(shingle_similarity(source_fp, canonical_fp), 4))
         self.store.log(

@@ -53,8 +53,10 @@ MIN_RUN = 8
 # A substituted stretch this long (on its shorter side) is an edit when its two sides
 # are different words: a digit, a stray character or a lost word is extraction noise.
 EDIT_TOKENS = 8
-# Two sides this alike as bags of tokens are the same words reordered, not an edit.
+# Two sides this alike as bags of tokens are the same words reordered, not an edit;
+# a shorter side this much inside the longer one is words one extraction lost.
 REORDERED_DICE = 0.8
+LOST_WORDS_SHARE = 0.9
 # Differences before the first and after the last equal run this long are at the
 # edges (front matter, a header block, a closing credit), not inside the text.
 EDGE_RUN = 100
@@ -215,8 +217,18 @@ def _edit(grams: tuple[_Grams, _Grams], span_a: tuple[int, int], span_b: tuple[i
 
 
 def _reworded(a: Sequence[str], b: Sequence[str]) -> bool:
-    """Are the two sides of a substituted stretch different words (not the same ones reordered)?"""
+    """Are the two sides of a substituted stretch different words?
+
+    Not when they are the same words reordered (two extractors' reading orders), the
+    same letters split otherwise (``request header`` and ``requestheader``: a line
+    end joined), or when the shorter side's words are nearly all in the longer one
+    (words one extraction lost: a poem set in a shape, a caption's line).
+    """
+    if "".join(a) == "".join(b):
+        return False
     shared = sum((Counter(a) & Counter(b)).values())
+    if shared >= LOST_WORDS_SHARE * min(len(a), len(b)):
+        return False
     return 2 * shared / (len(a) + len(b)) < REORDERED_DICE
 
 

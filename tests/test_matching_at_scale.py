@@ -19,7 +19,7 @@ from conftest import ROOT, shared
 from corpus import Corpus
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 ARTICLE = re.compile(r"^第[一二三四五六七八九十百零]+条", re.MULTILINE)
 ASCII = str.maketrans({"，": ",", "。": ".", "：": ":", "；": ";", "（": "(", "）": ")"})

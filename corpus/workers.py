@@ -15,6 +15,7 @@ the items and the results.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -32,8 +33,10 @@ _TASK: Callable[[Any], Any] | None = None
 
 def _serve(connection: multiprocessing.connection.Connection) -> None:
     """A worker's loop: take an item, send back its result, until told to stop (None)."""
-    # A worker is told to stop by its pipe closing or a None; ^C is the parent's to handle.
+    # A worker is told to stop by its pipe closing or a None; ^C is the parent's to handle,
+    # and a crash is reported by the parent as the file's error, not dumped on stderr.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.disable()
     assert _TASK is not None
     while True:
         try:

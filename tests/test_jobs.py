@@ -1,0 +1,75 @@
+"""Worker processes: --jobs 2 gives the store --jobs 1 gives, and a reader that crashes its process fails one file.
+
+Real files: seeds/ and ../shared/data/zh-web-vs-pdf (five documents in up to eleven forms).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+from conftest import PDF_SEED, SEEDS, WEB_SEED, CliRunner, shared
+
+from corpus import Corpus, Extract, SourceFile, hookimpl
+
+
+def store_contents(db: Path) -> dict[str, Any]:
+    """What a user can read of a store: documents, canonical texts, paragraphs, provenance, relations."""
+    with Corpus.open(db) as corpus:
+        documents = [corpus.document(d.document_id).to_dict() for d in corpus.documents()]
+    for document in documents:
+        for source in document["sources"]:
+            source.pop("locations", None)
+    return {"documents": documents}
+
+
+def test_two_jobs_give_the_store_one_job_gives(cli: CliRunner, tmp_path: Path) -> None:
+    inputs = [SEEDS, shared("zh-web-vs-pdf")]
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    first = cli("--db", one, "add", "--json", "--jobs", "1", *inputs)
+    second = cli("--db", two, "add", "--json", "--jobs", "2", *inputs)
+    assert first.returncode == second.returncode
+    assert [(r["path"], r["status"], r["document_id"]) for r in first.json_lines()] == [
+        (r["path"], r["status"], r["document_id"]) for r in second.json_lines()
+    ]
+    assert store_contents(one) == store_contents(two)
+    assert len(store_contents(one)["documents"]) >= 6
+
+
+class CrashingReader:
+    """Reads the seed web page by killing its own process, as a PDF library's segfault would."""
+
+    name = "crashing"
+    version = "1.0"
+    media_types = ("text/plain",)
+
+    def sniff(self, source: SourceFile) -> float | None:
+        return 1.0 if source.path.name == WEB_SEED.name else None
+
+    def read(self, source: SourceFile) -> Extract:
+        os.kill(os.getpid(), signal.SIGSEGV)
+        raise AssertionError("unreachable")
+
+
+class CrashingPlugin:
+    @hookimpl
+    def corpus_register_readers(self, register):  # type: ignore[no-untyped-def]
+        register(CrashingReader())
+
+
+def test_a_reader_that_kills_its_worker_fails_that_file_only(tmp_path: Path) -> None:
+    other = tmp_path / "note.txt"
+    other.write_text("A note with a few words in it, read by the plain text reader.\n", encoding="utf-8")
+    with Corpus.open(tmp_path / "c.db", plugins=[CrashingPlugin()]) as corpus:
+        results = corpus.add([WEB_SEED, PDF_SEED, other], jobs=2)
+        by_name = {Path(r.path).name: r for r in results}
+        crashed = by_name[WEB_SEED.name]
+        assert crashed.status == "failed" and "SIGSEGV" in (crashed.error or "")
+        assert by_name[PDF_SEED.name].status == "new" and by_name[other.name].status == "new"
+        # The crashed file's bytes are kept with the reason, as for any failed source.
+        (failed,) = corpus.failed_sources()
+        assert corpus.source_bytes(failed.id) == WEB_SEED.read_bytes()
+        assert json.dumps(crashed.to_dict())  # its record is ordinary JSON like the others

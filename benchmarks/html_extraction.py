@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import cast
 
 from scoring import prf
+from split import half, unit_of
 
 from corpus import Corpus, SourceFile
 from corpus.decode import decode
@@ -319,11 +320,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     parser.add_argument("--write", type=Path, help="also write the Markdown report to this file")
     parser.add_argument("--per-page", action="store_true", help="add a table of F1 per page")
+    parser.add_argument(
+        "--half", choices=["tuning", "checking"], help="only the pages of one half, by site (benchmarks/split.py)"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "web-boilerplate").is_dir():
         print(f"no web-boilerplate data under {args.data}; pass --data", file=sys.stderr)
         return 2
     sets = Sets(magic_pages(args.data), zh_pages(args.data), snippet_pages(args.data))
+    if args.half:
+
+        def kept(page: Page) -> bool:
+            return bool(half(*unit_of(page.path, args.data)) == args.half)
+
+        sets = Sets(
+            [s for s in sets.magic if kept(s.page)],
+            [s for s in sets.zh if kept(s.page)],
+            [s for s in sets.snippets if kept(s.page)],
+        )
     results = [measure(name, note, extract, sets) for name, note, extract in available()]
     text = report(results, sets, args.data, args.per_page)
     print(text, end="")

@@ -20,11 +20,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 from typing import cast
 
 from datasets import Dataset, all_datasets
+from split import half, unit_of
 
 from corpus import Corpus, CorpusError
 from corpus.decode import decode
@@ -143,6 +145,20 @@ def table(rows: Iterable[tuple[str, str, dict[str, object]]]) -> str:
     return "\n".join(lines)
 
 
+def in_half(dataset: Dataset, wanted: str) -> Dataset:
+    """The files of ``dataset`` whose document (or site) is in the ``wanted`` half; seeds are in none."""
+
+    def kept(path: Path) -> bool:
+        try:
+            return half(*unit_of(path)) == wanted
+        except ValueError:  # not under ../shared/data (the seeds)
+            return False
+
+    files = tuple((path, label) for path, label in dataset.files if kept(path))
+    versions = tuple((a, b) for a, b in dataset.version_pairs if kept(a) and kept(b))
+    return replace(dataset, name=f"{dataset.name} ({wanted})", files=files, version_pairs=versions)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--others", action="store_true", help="also run datatrove, text-dedup, datasketch and rensa")
@@ -151,12 +167,19 @@ def main() -> None:
         "--raw", action="store_true", help="give the other tools the files' own text, not our readers' extracts"
     )
     parser.add_argument("--out", type=Path, help="write the Markdown table here")
+    parser.add_argument(
+        "--half", choices=["tuning", "checking"], help="only the documents of one half (benchmarks/split.py)"
+    )
     args = parser.parse_args()
     rows: list[tuple[str, str, dict[str, object]]] = []
     notes = []
     for dataset in all_datasets():
         if args.only and dataset.name != args.only:
             continue
+        if args.half:
+            dataset = in_half(dataset, args.half)
+            if len(dataset.files) < 2:
+                continue
         ours = run_ours(dataset, raw=args.raw)
         rows.append((dataset.name, "corpus", ours))
         shown = 1

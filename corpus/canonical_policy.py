@@ -190,6 +190,9 @@ def _merge(contents: list[_Content]) -> list[_Slot]:
 
 def _merge_source(slots: list[_Slot], source_id: int, paragraphs: list[str]) -> list[_Slot]:
     keys = [normal_form(p) for p in paragraphs]
+    if not slots:  # the first source: a slot per paragraph, as aligning it against nothing gives
+        pairs_of = zip(keys, paragraphs, strict=True)
+        return [_Slot(key, [(source_id, paragraph)], {source_id}) for key, paragraph in pairs_of]
     pairs = align([s.key for s in slots], keys)
     hosts = {p.right for p in pairs if p.link is Link.LEFT_IN_RIGHT}
     # The slot each paragraph is a variant of, when it is one.

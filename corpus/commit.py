@@ -213,7 +213,10 @@ class Committer:
             reader=prepared.reader,
             similarity=similarity,
         )
-        self._update_canonical(document_id, source_id)
+        if status == "copy" and similarity is not None and self._attests_only(document_id, source_id, prepared):
+            store.set_similarity(source_id, round(similarity, 4))
+        else:
+            self._update_canonical(document_id, source_id, fingerprint)
         for other in copies[1:]:
             self._merge_if_copy(document_id, other)
         for other in versions:
@@ -273,11 +276,37 @@ class Committer:
         self.store.log("merge", document_id=survivor, absorbed=other, jaccard=comparison.jaccard)
         self._update_canonical(survivor)
 
-    def _update_canonical(self, document_id: int, joined: int | None = None) -> None:
+    def _attests_only(self, document_id: int, source_id: int, prepared: Prepared) -> bool:
+        """Record a copy that brings nothing new as attesting the canonical text, without rebuilding it.
+
+        When the copy's paragraphs (and title) are word for word the canonical text's,
+        all of them, the built-in policy would give the same text again, every paragraph
+        with one more source attesting it: so the cost of the 40th copy of a book is the
+        cost of its 3rd. A plugin's policy always sees every source.
+        """
+        if not self.host.builtin_canonical or prepared.extract is None:
+            return False
+        extract = prepared.extract
+        wanted = [_plain(t) for t in ([extract.title] if extract.title else []) + list(extract.paragraphs)]
+        position: dict[str, int] = {}
+        for n, (text, _) in enumerate(self.store.paragraphs(document_id)):
+            position.setdefault(_plain(text), n)
+        # Every paragraph of each, both ways: a copy that lacked one would lower its
+        # support, and the policy might then judge it a leftover of the others.
+        if not wanted or {text for text in wanted if text} != set(position):
+            return False
+        self.store.attest(document_id, source_id, sorted({position[text] for text in wanted if text}))
+        self.store.log("attest", document_id=document_id, source_id=source_id, paragraphs=len(set(wanted)))
+        return True
+
+    def _update_canonical(
+        self, document_id: int, joined: int | None = None, joined_fp: fp.Fingerprint | None = None
+    ) -> None:
         """Rebuild the canonical text; re-measure every source against it only if its text changed.
 
-        ``joined`` is the source that just joined: when the text stays as it was (a
-        copy that adds nothing, as most copies of a document do), only it is measured.
+        ``joined`` is the source that just joined, ``joined_fp`` its fingerprint from the
+        per-source stage (not made again): when the text stays as it was (a copy that
+        adds nothing, as most copies of a document do), only it is measured.
         """
         sources = self.store.source_texts(document_id)
         current = self.store.document(document_id)
@@ -288,7 +317,11 @@ class Committer:
         canonical_fp = fp.fingerprint(after, self.settings)
         measured = sources if joined is None or before != after else [s for s in sources if s.source_id == joined]
         for source in measured:
-            source_fp = fp.fingerprint_source(source.title, source.paragraphs, self.settings)
+            source_fp = (
+                joined_fp
+                if joined_fp is not None and source.source_id == joined
+                else fp.fingerprint_source(source.title, source.paragraphs, self.settings)
+            )
             self.store.set_similarity(source.source_id, round(shingle_similarity(source_fp, canonical_fp), 4))
         self.store.log(
             "canonical",
@@ -297,3 +330,8 @@ class Committer:
             chars=len(canonical.text),
             sources=[s.source_id for s in sources],
         )
+
+
+def _plain(text: str) -> str:
+    """A paragraph's text with its whitespace runs collapsed, as the canonical text keeps it."""
+    return " ".join(text.split())

@@ -140,6 +140,11 @@ class PluginHost:
     def readers(self) -> Sequence[RegisteredReader]:
         return tuple(self._readers)
 
+    @property
+    def builtin_canonical(self) -> bool:
+        """Is the built-in canonical-text policy the only one (no plugin replaces it)?"""
+        return all(impl.plugin is canonical_policy for impl in self._pm.hook.corpus_canonical_text.get_hookimpls())
+
     def canonical_text(self, title: str | None, sources: Sequence[SourceText]) -> Canonical:
         result = self._pm.hook.corpus_canonical_text(title=title, sources=list(sources))
         if not isinstance(result, Canonical):

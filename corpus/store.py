@@ -387,6 +387,18 @@ class Store:
             ),
         )
 
+    def attest(self, document_id: int, source_id: int, positions: Iterable[int]) -> None:
+        """Add a source to the sources attesting the canonical paragraphs at ``positions``."""
+        for position in positions:
+            row = self.db.execute(
+                "SELECT sources FROM paragraphs WHERE document_id = ? AND position = ?", (document_id, position)
+            ).fetchone()
+            attested = sorted({*json.loads(row[0]), source_id})
+            self.db.execute(
+                "UPDATE paragraphs SET sources = ? WHERE document_id = ? AND position = ?",
+                (json.dumps(attested), document_id, position),
+            )
+
     def set_similarity(self, source_id: int, similarity: float) -> None:
         self.db.execute("UPDATE provenance SET similarity = ? WHERE source_id = ?", (similarity, source_id))
 

@@ -61,6 +61,8 @@ def unit_of(path: Path, root: Path = SHARED) -> tuple[str, str]:
             return f"{top}/gne", rel[2]  # one site
         return f"{top}/{collection}", _site_of(Path(*rel[2:]))
     if top in ("ietf-rfc", "gutenberg"):
+        if rel[1] == "derived":  # text extracted from a form of a document: that document's
+            return top, rel[2].split("__")[0]
         return top, rel[1] if len(rel) > 2 else Path(rel[1]).stem.split("__")[0]
     if top == "pdf-text-layer":
         stem = Path(rel[-1]).name.split(".")[0]

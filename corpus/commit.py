@@ -48,6 +48,7 @@ class Committer:
         self.group_seconds = group_seconds
         self._group: list[AddResult] = []
         self._group_started = 0.0
+        self._canonicals = _Fingerprints()
 
     # -- groups ----------------------------------------------------------------------
     def add(self, prepared: Prepared) -> list[AddResult]:
@@ -55,6 +56,9 @@ class Committer:
         if not self._group:
             self.store.db.execute("BEGIN IMMEDIATE")
             self._group_started = time.monotonic()
+            # Between groups another writer may have changed canonical texts: cached
+            # fingerprints are good only while this transaction holds the write lock.
+            self._canonicals.clear()
         self._group.append(self._add_one(prepared))
         if len(self._group) >= self.group_sources or time.monotonic() - self._group_started >= self.group_seconds:
             return self.flush()
@@ -70,6 +74,7 @@ class Committer:
 
     def abort(self) -> None:
         """Roll back the group in flight (its sources were not reported)."""
+        self._canonicals.clear()
         if self._group:
             self.store.db.execute("ROLLBACK")
             self._group = []
@@ -101,6 +106,7 @@ class Committer:
             with self._savepoint():
                 return self._attach(prepared, known)
         except Exception as exc:  # rolled back to the savepoint; a plugin's bug fails this file only
+            self._canonicals.clear()  # what it cached may be of texts the rollback undid
             detail = str(exc) if isinstance(exc, CorpusError) else f"{type(exc).__name__}: {exc}"
             return self._failed(prepared, known, f"could not add {prepared.location} to the corpus: {detail}")
 
@@ -264,7 +270,11 @@ class Committer:
         return out
 
     def _canonical_fingerprint(self, document_id: int) -> fp.Fingerprint:
-        return fp.fingerprint([text for text, _ in self.store.paragraphs(document_id)], self.settings)
+        found = self._canonicals.get(document_id)
+        if found is None:
+            found = fp.fingerprint([text for text, _ in self.store.paragraphs(document_id)], self.settings)
+            self._canonicals.put(document_id, found)
+        return found
 
     def _merge_if_copy(self, survivor: int, other: int) -> None:
         """Merge ``other`` into ``survivor`` only if their canonical texts are copies."""
@@ -273,6 +283,7 @@ class Committer:
             self.store.log("merge-refused", document_id=survivor, other=other, jaccard=comparison.jaccard)
             return
         self.store.merge_documents(survivor, other)
+        self._canonicals.drop(other)
         self.store.log("merge", document_id=survivor, absorbed=other, jaccard=comparison.jaccard)
         self._update_canonical(survivor)
 
@@ -315,6 +326,7 @@ class Committer:
         self.store.save_canonical(document_id, canonical)
         after = [p.text for p in canonical.paragraphs]
         canonical_fp = fp.fingerprint(after, self.settings)
+        self._canonicals.put(document_id, canonical_fp)
         measured = sources if joined is None or before != after else [s for s in sources if s.source_id == joined]
         for source in measured:
             source_fp = (
@@ -335,3 +347,36 @@ class Committer:
 def _plain(text: str) -> str:
     """A paragraph's text with its whitespace runs collapsed, as the canonical text keeps it."""
     return " ".join(text.split())
+
+
+class _Fingerprints:
+    """The fingerprints of recently matched canonical texts, so a document is not fingerprinted anew
+    for every source that is compared with it; bounded by the tokens it holds, least recent out."""
+
+    MAX_TOKENS = 2_000_000
+
+    def __init__(self) -> None:
+        self._items: dict[int, fp.Fingerprint] = {}
+        self._tokens = 0
+
+    def get(self, document_id: int) -> fp.Fingerprint | None:
+        found = self._items.pop(document_id, None)
+        if found is not None:
+            self._items[document_id] = found  # most recent last
+        return found
+
+    def put(self, document_id: int, fingerprint: fp.Fingerprint) -> None:
+        self.drop(document_id)
+        self._items[document_id] = fingerprint
+        self._tokens += len(fingerprint.tokens)
+        while self._tokens > self.MAX_TOKENS and len(self._items) > 1:
+            self.drop(next(iter(self._items)))
+
+    def drop(self, document_id: int) -> None:
+        gone = self._items.pop(document_id, None)
+        if gone is not None:
+            self._tokens -= len(gone.tokens)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self._tokens = 0

@@ -290,6 +290,16 @@ def _group(ch: str) -> str:
 
 
 def main_script(texts: Sequence[str]) -> str | None:
-    """The script group most letters of ``texts`` are in (``cjk``, ``latin``, ``cyrillic``…)."""
-    counts = Counter(_group(ch) for text in texts for ch in text if ch.isalpha())
+    """The script group most letters of ``texts`` are in (``cjk``, ``latin``, ``cyrillic``…).
+
+    Characters are counted first (in C), then each distinct letter is given its group:
+    the same counts, in the same order of first appearance, as grouping every letter.
+    """
+    chars: Counter[str] = Counter()
+    for text in texts:
+        chars.update(text)
+    counts: Counter[str] = Counter()
+    for ch, n in chars.items():
+        if ch.isalpha():
+            counts[_group(ch)] += n
     return counts.most_common(1)[0][0] if counts else None

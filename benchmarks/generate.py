@@ -80,7 +80,7 @@ def _paragraph(rng: random.Random, pool: tuple[str, ...], chinese: bool) -> str:
     return "".join(picked) if chinese else " ".join(picked)
 
 
-def _wrapped(paragraph: str, chinese: bool, width: int) -> list[str]:
+def hard_wrap(paragraph: str, chinese: bool, width: int) -> list[str]:
     """The paragraph hard-wrapped: anywhere in Chinese, at word boundaries otherwise."""
     if chinese:
         return [paragraph[i : i + width] for i in range(0, len(paragraph), width)]
@@ -100,7 +100,7 @@ def _copy_text(title: str, paragraphs: list[str], chinese: bool, rng: random.Ran
     width = rng.randint(26, 34) if chinese else rng.randint(60, 76)
     lines = [title.translate(_ASCII_PUNCTUATION)]
     for paragraph in paragraphs:
-        lines += _wrapped(paragraph.translate(_ASCII_PUNCTUATION), chinese, width)
+        lines += hard_wrap(paragraph.translate(_ASCII_PUNCTUATION), chinese, width)
     return "\n\n".join(lines) + "\n"
 
 

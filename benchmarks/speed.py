@@ -34,7 +34,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from generate import SHARED, generate
+from generate import SHARED, generate, hard_wrap
 from scale import pairwise
 
 HERE = Path(__file__).resolve().parent
@@ -140,16 +140,9 @@ def _alice_copies(folder: Path, count: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for n in range(count):
-        width, lines = 50 + n, []
+        lines: list[str] = []
         for paragraph in paragraphs:
-            line = ""
-            for word in paragraph.split():
-                if line and len(line) + 1 + len(word) > width:
-                    lines.append(line)
-                    line = word
-                else:
-                    line = f"{line} {word}" if line else word
-            lines += [line, ""]
+            lines += [*hard_wrap(paragraph, False, 50 + n), ""]
         path = folder / f"alice-{n:02d}.txt"
         path.write_text("\n".join(lines), encoding="utf-8")
         out.append(path)

@@ -55,7 +55,7 @@ def _file_record(path: Path, readers: Any, settings: Any) -> dict[str, Any]:
     from corpus import fingerprint as fp
     from corpus.decode import decode
     from corpus.errors import CorpusError
-    from corpus.ingest import load
+    from corpus.prepare import load
     from corpus.readers import choose_reader
     from corpus.sniff import sniff_media_type
 

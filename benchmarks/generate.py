@@ -37,7 +37,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 _ZH_SENTENCE = re.compile(r"[^。！？；]+[。！？；]")
 _EN_SENTENCE = re.compile(r"[A-Z][^.!?]{30,300}[.!?]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_ASCII_PUNCTUATION = str.maketrans(
+ASCII_PUNCTUATION = str.maketrans(
     {"，": ",", "。": ".", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"}
 )
 
@@ -98,9 +98,9 @@ def hard_wrap(paragraph: str, chinese: bool, width: int) -> list[str]:
 def _copy_text(title: str, paragraphs: list[str], chinese: bool, rng: random.Random) -> str:
     """A reformatted copy: ASCII punctuation, hard wraps, a blank line after every line."""
     width = rng.randint(26, 34) if chinese else rng.randint(60, 76)
-    lines = [title.translate(_ASCII_PUNCTUATION)]
+    lines = [title.translate(ASCII_PUNCTUATION)]
     for paragraph in paragraphs:
-        lines += hard_wrap(paragraph.translate(_ASCII_PUNCTUATION), chinese, width)
+        lines += hard_wrap(paragraph.translate(ASCII_PUNCTUATION), chinese, width)
     return "\n\n".join(lines) + "\n"
 
 

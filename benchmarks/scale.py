@@ -4,7 +4,7 @@
 
 For each size a corpus is generated (benchmarks/generate.py: every paragraph in about
 five documents, one document in ten with a reformatted copy) and added with the real
-command line (``corpus add --json``, one process, a fresh store). Pairwise precision
+command line (one ``corpus add --json``, default ``--jobs``, a fresh store). Pairwise precision
 and recall are over all pairs of files: a pair is predicted together when both files
 landed in one document, truly together when they have one label. Wall time and the
 process's peak memory (GNU time's maximum resident set) are reported with them.
@@ -14,26 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
 from generate import generate
-
-
-def pairwise(truth: dict[str, str], predicted: dict[str, str]) -> tuple[float, float]:
-    """Pairwise precision and recall, counted from cluster sizes (no loop over pairs)."""
-
-    def pairs(counts: Counter[object]) -> int:
-        return sum(n * (n - 1) // 2 for n in counts.values())
-
-    true_pairs = pairs(Counter(truth.values()))
-    predicted_pairs = pairs(Counter(predicted[f] for f in truth))
-    both = pairs(Counter((truth[f], predicted[f]) for f in truth))
-    return (both / predicted_pairs if predicted_pairs else 1.0, both / true_pairs if true_pairs else 1.0)
+from scoring import pairwise, timed
 
 
 def run(files: int, *, seed: int = 1, extra: tuple[str, ...] = ()) -> dict[str, float | int]:
@@ -41,13 +28,8 @@ def run(files: int, *, seed: int = 1, extra: tuple[str, ...] = ()) -> dict[str, 
         root = Path(tmp)
         truth = generate(files, root / "gen", seed=seed)
         command = [sys.executable, "-m", "corpus", "--db", str(root / "c.db"), "add", "--json", *extra]
-        # GNU time reports the peak resident memory of this one process.
-        timed = ["/usr/bin/time", "-f", "%M", "-o", str(root / "peak")]
-        started = time.perf_counter()
-        done = subprocess.run([*timed, *command, str(root / "gen" / "files")], capture_output=True, text=True)
-        seconds = time.perf_counter() - started
-        peak_kb = int((root / "peak").read_text().split()[-1])
-        records = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+        seconds, peak_mb, out = timed([*command, str(root / "gen" / "files")])
+        records = [json.loads(line) for line in out.splitlines() if line.strip()]
     predicted = {Path(r["path"]).name: f"doc{r['document_id']}" if r["document_id"] else r["path"] for r in records}
     precision, recall = pairwise(truth, predicted)
     statuses = Counter(r["status"] for r in records)
@@ -57,7 +39,7 @@ def run(files: int, *, seed: int = 1, extra: tuple[str, ...] = ()) -> dict[str, 
         "precision": precision,
         "recall": recall,
         "seconds": seconds,
-        "peak_mb": peak_kb / 1024,
+        "peak_mb": peak_mb,
         "failed": statuses["failed"],
         "versions": statuses["version"],
     }

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,26 +34,13 @@ from functools import partial
 from pathlib import Path
 
 from generate import SHARED, generate, hard_wrap
-from scale import pairwise
+from scoring import pairwise, timed
 
 HERE = Path(__file__).resolve().parent
 OTHERS = HERE / ".venv-others" / "bin" / "python"
 OTHERS_READY = HERE / ".venv-others" / ".installed"
 # Set when timing a checkout from before --jobs (CORPUS_BENCH_OLD=1): jobs 1 only.
 OLD = bool(os.environ.get("CORPUS_BENCH_OLD"))
-
-
-def timed(command: list[str], *, stdin: str | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak MB, stdout) of one whole process."""
-    with tempfile.NamedTemporaryFile() as peak:
-        started = time.perf_counter()
-        done = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", peak.name, *command], input=stdin, capture_output=True, text=True
-        )
-        seconds = time.perf_counter() - started
-        if done.returncode not in (0, 1):
-            raise SystemExit(f"{command[:4]} failed ({done.returncode}): {done.stderr[-2000:]}")
-        return seconds, int(Path(peak.name).read_text().split()[-1]) / 1024, done.stdout
 
 
 def corpus_add(db: Path, *paths: Path | str, jobs: int = 1) -> tuple[float, float, str]:
@@ -80,7 +66,7 @@ def section_add(runs: int, root: Path) -> list[str]:
     for jobs in (1, 2) if not OLD else (1,):
         seconds, peak, out = median_of(runs, partial(ours, jobs))
         records = [json.loads(line) for line in out.splitlines() if line.strip()]
-        predicted = {Path(r["path"]).name: f"doc{r['document_id']}" for r in records}
+        predicted = {Path(r["path"]).name: f"doc{r['document_id']}" if r["document_id"] else r["path"] for r in records}
         p, r = pairwise(truth, predicted)
         rows.append((f"corpus add --jobs {jobs}", seconds, peak, p, r))
     seconds, peak, out = median_of(runs, lambda: timed([sys.executable, str(HERE / "plain_minhash.py"), str(folder)]))
@@ -168,7 +154,7 @@ def section_copies(runs: int, root: Path) -> list[str]:
 def section_long_text(root: Path) -> list[str]:
     alice = (SHARED / "gutenberg" / "alice-11" / "11-0.txt").read_text(encoding="utf-8-sig")
     laws = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((SHARED / "zh-laws").rglob("*.md")))
-    body = (alice + "\n\n" + laws) * 1
+    body = alice + "\n\n" + laws
     text = (body * (15_000_000 // len(body.encode("utf-8")) + 1))[: 15_000_000 // 2]
     lines = ["| one 15 MB text | wall s | peak MB |", "|---|---:|---:|"]
     for name, content in (("with line breaks", text), ("without line breaks", " ".join(text.split()))):

@@ -330,10 +330,11 @@ def _best_variant(variants: list[tuple[int, str]]) -> str:
     """
     if len(variants) == 1:  # what the rest gives for one variant, without measuring it
         return _tidy(variants[0][1])
-    script = _majority_script(variants)
+    variant_script = {text: han_variant(text) for _, text in variants}  # each text's script, once
+    script = _majority_script({source_id: variant_script[text] for source_id, text in variants})
 
     def off_script(text: str) -> bool:
-        return han_variant(text) not in (script, None)  # None: the text reads the same in both
+        return variant_script[text] not in (script, None)  # None: the text reads the same in both
 
     groups: dict[str, list[str]] = {}
     for _, text in variants:
@@ -347,16 +348,15 @@ def _best_variant(variants: list[tuple[int, str]]) -> str:
     return _tidy(min(groups[wording], key=lambda text: (off_script(text), _defects(text))))
 
 
-def _majority_script(variants: list[tuple[int, str]]) -> HanVariant | None:
+def _majority_script(scripts: dict[int, HanVariant | None]) -> HanVariant | None:
     """The Chinese script (Traditional or Simplified) most of the sources write this text in.
 
     Each source votes once, with the script of its own variant; a variant that
     reads the same in both scripts does not vote. A tie goes to the first source's
     script (the oldest, lowest id), so a Traditional republication beside its
     Simplified original does not change the canonical text. None when no variant
-    tells.
+    tells. ``scripts`` is each source's variant's script, by source id.
     """
-    scripts = {source_id: han_variant(text) for source_id, text in variants}
     votes = Counter(script for script in scripts.values() if script is not None)
     if not votes:
         return None

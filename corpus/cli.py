@@ -50,7 +50,7 @@ class State:
         self.db = db
 
     def open(self, *, reads_sources: bool = False) -> Corpus:
-        """The corpus; plugins are loaded (and their problems told) only for a command that reads sources."""
+        """The corpus; plugins load on first use, and their problems are told only for a command that reads sources."""
         corpus = Corpus.open(self.db or default_db_path())
         if reads_sources:
             for problem in corpus.plugin_problems:

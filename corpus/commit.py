@@ -24,7 +24,7 @@ from corpus.match import Comparison, Relation, compare, decide, shingle_similari
 from corpus.pluginhost import PluginHost
 from corpus.prepare import Prepared
 from corpus.records import AddResult
-from corpus.store import Store
+from corpus.store import SourceRow, Store
 
 GROUP_SOURCES = 500
 GROUP_SECONDS = 1.0
@@ -98,7 +98,7 @@ class Committer:
         if known is not None:
             row = self.store.source(known)
             if row is not None and row.status == "ok":
-                return self._exists(prepared, known)
+                return self._exists(prepared, row)
         if prepared.known or prepared.blob is None or prepared.error is not None:
             error = prepared.error or f"{prepared.location}: its stored source has gone; add it again"
             return self._failed(prepared, known, error)
@@ -110,10 +110,8 @@ class Committer:
             detail = str(exc) if isinstance(exc, CorpusError) else f"{type(exc).__name__}: {exc}"
             return self._failed(prepared, known, f"could not add {prepared.location} to the corpus: {detail}")
 
-    def _exists(self, prepared: Prepared, source_id: int) -> AddResult:
-        store = self.store
-        row = store.source(source_id)
-        assert row is not None
+    def _exists(self, prepared: Prepared, row: SourceRow) -> AddResult:
+        store, source_id = self.store, row.id
         with self._savepoint():
             if store.add_location(source_id, prepared.location):
                 store.log("location", source_id=source_id, document_id=row.document_id, location=prepared.location)
@@ -325,7 +323,8 @@ class Committer:
         canonical = self.host.canonical_text(current.title if current else None, sources)
         self.store.save_canonical(document_id, canonical)
         after = [p.text for p in canonical.paragraphs]
-        canonical_fp = fp.fingerprint(after, self.settings)
+        cached = self._canonicals.get(document_id) if before == after else None
+        canonical_fp = cached or fp.fingerprint(after, self.settings)
         self._canonicals.put(document_id, canonical_fp)
         measured = sources if joined is None or before != after else [s for s in sources if s.source_id == joined]
         for source in measured:

@@ -9,22 +9,20 @@ given, so the result does not depend on ``jobs``.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from corpus import fingerprint as fp
 from corpus.commit import Committer
 from corpus.pluginhost import PluginHost
-from corpus.prepare import Blob, Prepared, load, prepare
+from corpus.prepare import Blob, Prepared, prepare
 from corpus.readers import RegisteredReader
 from corpus.records import AddResult
 from corpus.store import Store
 from corpus.workers import Pool
 
-__all__ = ["add_files", "load"]
+__all__ = ["add_files"]
 
 
 class _Known:
@@ -60,8 +58,7 @@ def _crashed(path: Path, reason: str) -> Prepared:
         data = path.read_bytes()
     except OSError:
         return Prepared(location, None, error=f"{location}: {reason}")
-    blob = Blob(hashlib.sha256(data).hexdigest(), len(data), zlib.compress(data, 6))
-    return Prepared(location, blob, error=f"{location}: {reason}")
+    return Prepared(location, Blob.of(data), error=f"{location}: {reason}")
 
 
 def add_files(

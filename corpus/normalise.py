@@ -83,7 +83,7 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 
 def _fold_han(toks: list[str]) -> list[str]:
-    """``toks`` with each run of Han tokens in one script, all runs in one OpenCC call."""
+    """``toks`` with each run of Han tokens in one script: all runs folded as one string (:func:`fold_han_script`)."""
     runs: list[str] = []
     layout: list[str | None] = []  # a token that is not Han, or None where the next run goes
     run: list[str] = []

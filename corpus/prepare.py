@@ -26,9 +26,8 @@ from corpus.readers import RegisteredReader, choose_reader
 from corpus.sniff import sniff_media_type
 from corpus.source import SourceFile
 
-# The original bytes are kept compressed; compressing them is part of this stage,
-# so the commit stage only writes them.
-BLOB_COMPRESSION = "zlib"
+# The original bytes are kept compressed (zlib, the store's format); compressing them
+# is part of this stage, so the commit stage only writes them.
 _BLOB_LEVEL = 6
 
 
@@ -39,6 +38,11 @@ class Blob:
     sha256: str
     size: int
     compressed: bytes
+
+    @classmethod
+    def of(cls, data: bytes) -> Blob:
+        """The blob of ``data``: its sha256, its size, its bytes compressed."""
+        return cls(hashlib.sha256(data).hexdigest(), len(data), zlib.compress(data, _BLOB_LEVEL))
 
 
 @dataclass(frozen=True)
@@ -124,33 +128,28 @@ def prepare(
         data = path.read_bytes()
     except OSError as exc:
         return Prepared(where, None, error=f"cannot read {where}: {exc.strerror or exc}")
-    sha256 = hashlib.sha256(data).hexdigest()
-    blob = Blob(sha256, len(data), zlib.compress(data, _BLOB_LEVEL))
-    if known is not None and known(sha256):
+    blob = Blob.of(data)
+    if known is not None and known(blob.sha256):
         return Prepared(where, blob, known=True)
-    return prepare_bytes(path, data, readers, settings, location=where, blob=blob)
+    return _prepare_bytes(path, data, readers, settings, location=where, blob=blob)
 
 
-def prepare_bytes(
+def _prepare_bytes(
     path: Path,
     data: bytes,
     readers: Sequence[RegisteredReader],
     settings: fp.FingerprintSettings,
     *,
     location: str,
-    blob: Blob | None = None,
+    blob: Blob,
 ) -> Prepared:
-    """:func:`prepare` for bytes already in hand (an archive member, a fetched page)."""
-    if blob is None:
-        blob = Blob(hashlib.sha256(data).hexdigest(), len(data), zlib.compress(data, _BLOB_LEVEL))
     file = load(path, data)
     found = Prepared(location, blob, file.media_type, file.encoding, file.encoding_confidence)
     try:
         reader, extract = read_extract(file, readers)
     except CorpusError as exc:
         return replace(found, error=str(exc))
-    texts = [*([extract.title] if extract.title else []), *extract.paragraphs]
-    fingerprint = fp.fingerprint(texts, settings, signature=True)
+    fingerprint = fp.fingerprint_source(extract.title, extract.paragraphs, settings, signature=True)
     bands = tuple(fp.band_keys(fingerprint.minhash, settings)) if fingerprint.minhash is not None else ()
     return replace(
         found,
@@ -159,5 +158,5 @@ def prepare_bytes(
         extract=extract,
         fingerprint=fingerprint,
         band_keys=bands,
-        paragraph_keys=frozenset(boilerplate.paragraph_keys(texts)),
+        paragraph_keys=frozenset(boilerplate.paragraph_keys([extract.title or "", *extract.paragraphs])),
     )

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from corpus.api import Corpus, source_info
-from corpus.audit import LARGE_CLUSTER, DocumentAudit, SourceAudit
+from corpus.audit import LARGE_CLUSTER, LEFT_OUT_CHARS, DocumentAudit, SourceAudit
 from corpus.leftovers import REASONS
 from corpus.records import SourceInfo
 from corpus.text.scripts import script_of
@@ -430,7 +430,7 @@ def _left_out(left_out: Sequence[tuple[str, str]]) -> str:
         return '<div class="leftout"><h4>Left out of the canonical text: nothing</h4></div>'
     items = [
         f'<li><span class="kind" title="{esc(REASONS.get(reason, reason))}">{esc(reason)}</span> '
-        f"<s{lang_attr(text)}>{esc(clip(' '.join(text.split()), 240))}</s></li>"
+        f"<s{lang_attr(text)}>{esc(clip(' '.join(text.split()), LEFT_OUT_CHARS))}</s></li>"
         for reason, text in left_out
     ]
     out = [f'<div class="leftout"><h4>Left out of the canonical text: {len(left_out)} paragraph(s)</h4>']

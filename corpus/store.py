@@ -337,22 +337,6 @@ class Store:
                     shared[document_id] = shared.get(document_id, 0) + 1
         return shared
 
-    def common_paragraphs(self, keys: Iterable[int], min_documents: int, *, excluding: int | None = None) -> set[int]:
-        """The keys attested by sources of at least ``min_documents`` documents (other than ``excluding``)."""
-        wanted = list(keys)
-        common: set[int] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"""SELECT i.key FROM paragraph_index i JOIN provenance p ON p.source_id = i.source_id
-                    WHERE i.key IN ({marks}) AND p.document_id != ?
-                    GROUP BY i.key HAVING count(DISTINCT p.document_id) >= ?""",
-                [*chunk, -1 if excluding is None else excluding, min_documents],
-            )
-            common.update(r[0] for r in rows)
-        return common
-
     # -- documents -----------------------------------------------------------------
     def create_document(self) -> int:
         stamp = now()
@@ -389,15 +373,14 @@ class Store:
 
     def attest(self, document_id: int, source_id: int, positions: Iterable[int]) -> None:
         """Add a source to the sources attesting the canonical paragraphs at ``positions``."""
-        for position in positions:
-            row = self.db.execute(
-                "SELECT sources FROM paragraphs WHERE document_id = ? AND position = ?", (document_id, position)
-            ).fetchone()
-            attested = sorted({*json.loads(row[0]), source_id})
-            self.db.execute(
-                "UPDATE paragraphs SET sources = ? WHERE document_id = ? AND position = ?",
-                (json.dumps(attested), document_id, position),
-            )
+        wanted = set(positions)
+        rows = self.db.execute("SELECT position, sources FROM paragraphs WHERE document_id = ?", (document_id,))
+        updates = [
+            (json.dumps(sorted({*json.loads(sources), source_id})), document_id, position)
+            for position, sources in rows
+            if position in wanted
+        ]
+        self.db.executemany("UPDATE paragraphs SET sources = ? WHERE document_id = ? AND position = ?", updates)
 
     def set_similarity(self, source_id: int, similarity: float) -> None:
         self.db.execute("UPDATE provenance SET similarity = ? WHERE source_id = ?", (similarity, source_id))

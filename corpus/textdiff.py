@@ -18,8 +18,7 @@ from typing import Literal
 from corpus.text.scripts import UNSPACED_CLASS
 
 # Characters of scripts written without spaces are a token each.
-_UNSPACED = UNSPACED_CLASS
-_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+|\s+|.", re.DOTALL)
+_TOKEN = re.compile(rf"[{UNSPACED_CLASS}]|[^\W{UNSPACED_CLASS}]+|\s+|.", re.DOTALL)
 
 # Paragraphs at least this alike are shown as one changed paragraph, not a deletion and an insertion.
 _PAIR_CUTOFF = 0.5

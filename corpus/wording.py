@@ -41,5 +41,3 @@ def removed_rows(removed: Iterable[tuple[str, str]]) -> list[tuple[str, list[tup
         rows += [(kind, texts)] if len(texts) > 3 else [(kind, [t]) for t in texts]
     return rows
 
-
-# -- page parts --

@@ -19,12 +19,10 @@ from conftest import ROOT, shared
 from corpus import Corpus
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate
+from generate import ASCII_PUNCTUATION, generate, hard_wrap
+from scoring import pairwise
 
 ARTICLE = re.compile(r"^第[一二三四五六七八九十百零]+条", re.MULTILINE)
-ASCII = str.maketrans({"，": ",", "。": ".", "：": ":", "；": ";", "（": "(", "）": ")"})
-
-
 def rewrapped(text: str, width: int = 30) -> str:
     """A law as a PDF's extracted text might give it: ASCII punctuation, a hard wrap every ``width`` characters.
 
@@ -32,17 +30,8 @@ def rewrapped(text: str, width: int = 30) -> str:
     """
     lines: list[str] = []
     for paragraph in (p.strip() for p in text.split("\n\n") if not p.strip().startswith("<!--")):
-        body = paragraph.lstrip("#").strip().translate(ASCII)
-        lines += [body[i : i + width] for i in range(0, len(body), width)]
+        lines += hard_wrap(paragraph.lstrip("#").strip().translate(ASCII_PUNCTUATION), True, width)
     return "\n\n".join(lines) + "\n"
-
-
-def pairwise(truth: dict[str, str], predicted: dict[str, int | None]) -> tuple[float, float]:
-    def pairs(counts: Counter[object]) -> int:
-        return sum(n * (n - 1) // 2 for n in counts.values())
-
-    both = pairs(Counter((truth[f], predicted[f]) for f in truth))
-    return both / pairs(Counter(predicted[f] for f in truth)), both / pairs(Counter(truth.values()))
 
 
 def test_3000_files_of_recurring_paragraphs_collapse_exactly_their_copies(tmp_path: Path) -> None:

@@ -103,6 +103,8 @@ def test_unknown_document_is_a_usage_error(cli: CliRunner, tmp_path: Path) -> No
 def test_a_killed_add_leaves_the_corpus_as_it_was(tmp_path: Path) -> None:
     """Kill the process while the second source is being attached; what was reported stays, the next run carries on."""
     db = tmp_path / "c.db"
+    note = tmp_path / "note.txt"  # a new source in the group that never commits
+    note.write_text("Minutes of the reading group. We read the first chapter together.\n", encoding="utf-8")
     script = textwrap.dedent(
         f"""
         import json, os
@@ -118,7 +120,7 @@ def test_a_killed_add_leaves_the_corpus_as_it_was(tmp_path: Path) -> None:
         with Corpus.open({str(db)!r}, plugins=[DieOnSecond()]) as corpus:
             report = lambda r: print(json.dumps(r.to_dict()), flush=True)
             corpus.add([{str(WEB_SEED)!r}], on_result=report)  # committed and reported
-            corpus.add([{str(SEEDS / "000_c0c16b73368775be.txt")!r}, {str(PDF_SEED)!r}], on_result=report)
+            corpus.add([{str(note)!r}, {str(PDF_SEED)!r}], on_result=report)  # dies on the PDF, in one group
         """
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
@@ -127,12 +129,12 @@ def test_a_killed_add_leaves_the_corpus_as_it_was(tmp_path: Path) -> None:
     assert [r["status"] for r in reported] == ["new"]  # the second call's group never committed
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
     with Corpus.open(db) as corpus:
-        assert [d.source_count for d in corpus.documents()] == [1]
+        assert [d.source_count for d in corpus.documents()] == [1]  # not the note: its group was lost
         assert corpus.source(reported[0]["source_id"]).status == "ok"
         assert {e["kind"] for e in corpus.events()} == {"add", "canonical"}
-        results = corpus.add([SEEDS])
-        assert sorted(r.status for r in results) == ["copy", "exists"]
-        assert [d.source_count for d in corpus.documents()] == [2]
+        results = corpus.add([SEEDS, note])
+        assert sorted(r.status for r in results) == ["copy", "exists", "new"]
+        assert [d.source_count for d in corpus.documents()] == [2, 1]
 
 
 def test_event_log_records_adds_and_is_append_only(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from conftest import PDF_SEED, ROOT, TITLE, registered, shared
 
 from corpus import Extract, SourceFile, text
-from corpus.ingest import load
+from corpus.prepare import load
 
 PLUGINS = ROOT / "plugins"
 BUILT_IN = sorted(p.name for p in PLUGINS.iterdir() if (p / "__init__.py").exists())

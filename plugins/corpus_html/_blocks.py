@@ -50,9 +50,8 @@ _CODE_SYMBOLS = frozenset("{}[];=<>$#\\|&*/")
 _CODE_SYMBOL_SHARE = 0.03
 
 _SPACE = re.compile(r"\s+")
-_CJK = CJK_CLASS
 # A line break in the source between two CJK characters is layout, not a space.
-_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*[\r\n]\s*(?=[{_CJK}])")
+_CJK_BREAK = re.compile(rf"(?<=[{CJK_CLASS}])[ \t]*[\r\n]\s*(?=[{CJK_CLASS}])")
 
 
 @dataclass(frozen=True)

@@ -119,10 +119,12 @@ class PdfTextReader:
         printed = depaginate(source.text or "")
         lines, contents = without_contents(printed.lines)
         masthead: list[Removed] = []
-        if _outdented_headings(lines, measure(lines)):  # a memo's masthead is looked for on a fixed page only
+        layout = measure(lines)
+        if _outdented_headings(lines, layout):  # a memo's masthead is looked for on a fixed page only
             lines, masthead = without_masthead(lines)
         lines, rules = read_tables(lines, _dehyphenated)
-        layout = measure(lines)
+        if masthead or rules:  # the lines changed: measure the page they now make
+            layout = measure(lines)
         title, body = _paragraphs(lines, layout)
         removed = sorted([*printed.removed, *contents, *masthead, *rules], key=lambda r: r.start or 0)
         return Extract(paragraphs=body, title=title, removed=removed)

@@ -1,4 +1,11 @@
-"""Shared fixtures: the seed files, the shared test data, and a runner for the real CLI."""
+"""Shared fixtures: the seed files, the shared test data, and a runner for the real CLI.
+
+The shared test data is ../shared/data beside the checkout, which a plain clone does not have.
+Every test reaches it through `shared`, `shared_files` or the `shared_data` fixture: without
+it those tests are skipped with the reason, and everything else runs. Under CI=true the data
+must be there: a run without it stops at once with one message saying so, and a file missing
+from data that is there fails its test instead of skipping it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -51,6 +58,35 @@ class Run:
 CliRunner = Callable[..., Run]
 
 
+def in_ci() -> bool:
+    """Whether the run is CI's (CI=true, as .ci/run sets it): missing test data fails there."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "install_check: the slow check that a plain `pip install` into a fresh venv loads every reader"
+        ' (deselect with -m "not install_check")',
+    )
+    config.addinivalue_line("markers", "shared_data_missing(reason): a stand-in case for shared data not found")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if in_ci() and not SHARED_DATA.is_dir():
+        pytest.exit(
+            f"the shared test data is missing: {SHARED_DATA} is not beside this checkout, and CI=true requires it"
+            " (put the project's shared/ folder beside the checkout, or run without CI=true to skip those tests)",
+            returncode=pytest.ExitCode.TESTS_FAILED,
+        )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    mark = item.get_closest_marker("shared_data_missing")
+    if mark is not None:
+        missing_shared_data(mark.args[0])
+
+
 def run_corpus(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run the installed command line in a subprocess, as a user would."""
     # The user's own CORPUS_DB must not leak into a test.
@@ -80,12 +116,36 @@ def cli() -> CliRunner:
     return run_corpus
 
 
-def shared(relative: str) -> Path:
-    """A file or folder of ../shared/data; the test is skipped when the data is not there."""
+def missing_shared_data(reason: str) -> NoReturn:
+    """Skip the running test for want of shared data; fail it under CI, where the data must be there."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: shared test data must be there)", pytrace=False)
+    pytest.skip(reason)
+
+
+def shared(relative: str | Path) -> Path:
+    """A file or folder of ../shared/data (relative to it, or a path under it); the test is
+    skipped when it is not there (fails under CI)."""
     path = SHARED_DATA / relative
     if not path.exists():
-        pytest.skip(f"shared test data not present: {path}")
+        missing_shared_data(f"shared test data not present: {path}")
     return path
+
+
+def missing_case(reason: str, *values: object) -> Any:
+    """The one stand-in case of a test parametrised over shared data that is not there.
+
+    Its id says so, and it is skipped with the reason (failed under CI) before the test body,
+    its fixtures or an ``ids`` function see its values.
+    """
+    return pytest.param(*values, marks=pytest.mark.shared_data_missing(reason), id="no-shared-data")
+
+
+def shared_files(pattern: str, limit: int | None = None) -> list[Any]:
+    """The files of ../shared/data matching a glob, to parametrise a test over at collection,
+    or the one stand-in case when none match."""
+    files: list[Any] = sorted(SHARED_DATA.glob(pattern))[:limit]
+    return files or [missing_case(f"shared test data not present: no {pattern} under {SHARED_DATA}", SHARED_DATA)]
 
 
 def registered(plugin: object) -> Reader:
@@ -104,7 +164,7 @@ def words(text: str) -> str:
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not beside this checkout")
+        missing_shared_data(f"shared test data not present: {SHARED_DATA} is not beside this checkout")
     return SHARED_DATA
 
 

@@ -12,12 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_DATA, missing_case, missing_shared_data, shared
 
 from corpus.decode import Decoded, declared_charset, decode, normalise_encoding
 from corpus.errors import DecodeError
 
 SEEDS = Path(__file__).parents[1] / "seeds"
-SHARED = Path(__file__).parents[2] / "shared" / "data"
+SHARED = SHARED_DATA
 ENCODING_SET = SHARED / "encoding-detection"
 ZH_D03 = SHARED / "zh-web-vs-pdf" / "D03-people-guoxinban-henan"
 
@@ -64,14 +65,11 @@ def labelled_cases() -> list[object]:
     for name, label in labels():
         marks = [pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[name])] if name in DISAGREEMENTS else []
         cases.append(pytest.param(name, label, marks=marks, id=name))
-    return cases or [pytest.param("", "", marks=pytest.mark.skip(reason=f"{ENCODING_SET} is absent"))]
+    return cases or [missing_case(f"shared test data not present: {ENCODING_SET / 'labels.csv'}", "", "")]
 
 
 def read_shared(*parts: str | Path) -> bytes:
-    path = SHARED.joinpath(*parts)
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path.read_bytes()
+    return shared(SHARED.joinpath(*parts)).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -116,7 +114,7 @@ def test_short_excerpts_decode() -> None:
     """A title or a search-result snippet has a few dozen characters; they must still
     decode. One 80-character excerpt per labelled directory (the first file)."""
     if not labels():
-        pytest.skip(f"{ENCODING_SET} is absent")
+        missing_shared_data(f"shared test data not present: {ENCODING_SET / 'labels.csv'}")
     seen: set[str] = set()
     wrong: list[str] = []
     total = 0

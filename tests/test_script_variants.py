@@ -14,7 +14,7 @@ from typing import Any
 
 import opencc
 import pytest
-from conftest import PDF_SEED, ROOT, SEEDS, SHARED_DATA, WEB_SEED, CliRunner, shared
+from conftest import PDF_SEED, ROOT, SEEDS, WEB_SEED, CliRunner, shared, shared_files
 
 from corpus import Corpus
 from corpus.fingerprint import FingerprintSettings
@@ -159,7 +159,7 @@ def test_different_laws_in_different_scripts_stay_apart(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "law",
-    sorted(p.relative_to(SHARED_DATA) for p in SHARED_DATA.glob("zh-laws/*/*/*.md")),
+    shared_files("zh-laws/*/*/*.md"),
     ids=lambda p: p.stem,
 )
 def test_han_variant_tells_the_script_of_real_laws(law: Path) -> None:

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import SHARED_DATA, missing_shared_data, shared, shared_files
 
 from corpus.sniff import HEAD_BYTES, signature_media_type, sniff_media_type, wide_unicode
 
 SEEDS = Path(__file__).parents[1] / "seeds"
-SHARED = Path(__file__).parents[2] / "shared" / "data"
+SHARED = SHARED_DATA
 ENCODINGS = SHARED / "encoding-detection"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def shared_files(pattern: str, limit: int | None = None) -> list[Any]:
-    """Real files to parametrise over, or one skipped case when the data is absent."""
-    files: list[Any] = sorted(SHARED.glob(pattern))[:limit]
-    return files or [pytest.param(None, marks=pytest.mark.skip(reason=f"no {pattern} under {SHARED}"))]
-
-
 def read(path: Path) -> bytes:
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path.read_bytes()
+    return shared(path).read_bytes()
 
 
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
@@ -58,7 +50,7 @@ def test_binary_by_signature(name: str, media_type: str) -> None:
 def test_web_pages_are_html(pattern: str) -> None:
     pages = sorted(SHARED.glob(pattern))
     if not pages:
-        pytest.skip(f"no {pattern} under {SHARED}")
+        missing_shared_data(f"shared test data not present: no {pattern} under {SHARED}")
     wrong = [str(p) for p in pages if sniff_media_type(read(p), p) != "text/html"]
     assert not wrong
 
@@ -73,7 +65,7 @@ def test_xhtml_with_xml_declaration_is_html() -> None:
 def test_feeds_are_xml() -> None:
     feeds = sorted((ENCODINGS / "chardet-tests").glob("*/*.xml"))
     if not feeds:
-        pytest.skip(f"{ENCODINGS} is absent")
+        missing_shared_data(f"shared test data not present: {ENCODINGS}")
     kinds = {p: sniff_media_type(p.read_bytes(), p) for p in feeds}
     xml = [p for p, kind in kinds.items() if kind == "application/xml"]
     assert len(xml) > 0.9 * len(feeds)

@@ -63,17 +63,26 @@ class Corpus:
         load_entry_points: bool = True,
         disabled: Iterable[str] | None = None,
         settings: FingerprintSettings | None = None,
+        read_only: bool = False,
     ) -> Corpus:
         """Open (or create) the store at ``path`` (default ``$CORPUS_DB`` or ``./corpus.db``).
 
         ``plugins`` are extra plugin objects registered after the installed ones.
+        ``read_only`` opens an existing store to read it: nothing is created, not even when
+        the store is missing (a :class:`StoreError` naming the path), and a read-only file or
+        folder is enough. Without it a store is created where there is none, or where there is
+        an empty file (what ``mktemp`` leaves), but never in a file that is anything else:
+        another program's SQLite database, or a store of a newer schema, is refused and left
+        untouched. :meth:`corpus.store.Store.open` lists every case.
         """
         extra = tuple(plugins)
 
         def host() -> PluginHost:
             return PluginHost(load_entry_points=load_entry_points, extra_plugins=extra, disabled=disabled)
 
-        store = Store.open(path if path is not None else default_db_path(), settings or FingerprintSettings())
+        store = Store.open(
+            path if path is not None else default_db_path(), settings or FingerprintSettings(), read_only=read_only
+        )
         return cls(store, host)
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ Errors of the corpus (:class:`corpus.CorpusError`) are printed without a traceba
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -21,11 +22,12 @@ from rich.text import Text
 
 from corpus.api import DB_ENV, Corpus, default_db_path
 from corpus.audit import LARGE_CLUSTER, DocumentAudit
-from corpus.errors import CorpusError, StoreError, UsageError
+from corpus.errors import CorpusError, StoreError, StoreFailedError, UsageError
 from corpus.export import write_jsonl, write_parquet
 from corpus.pluginhost import PluginHost
 from corpus.records import AddResult, SourceInfo
 from corpus.report import write_html
+from corpus.store import explain
 from corpus.wording import clip, plural, removed_rows, similarity_text
 from corpus.workers import default_jobs
 
@@ -49,9 +51,16 @@ class State:
     def __init__(self, db: Path | None) -> None:
         self.db = db
 
-    def open(self, *, reads_sources: bool = False) -> Corpus:
-        """The corpus; plugins load on first use, and their problems are told only for a command that reads sources."""
-        corpus = Corpus.open(self.db or default_db_path())
+    @property
+    def db_path(self) -> Path:
+        return self.db or default_db_path()
+
+    def open(self, *, reads_sources: bool = False, read_only: bool = False) -> Corpus:
+        """The corpus; plugins load on first use, and their problems are told only for a command that reads sources.
+
+        A command that only reads passes ``read_only``: it never creates a store, and works on a read-only one.
+        """
+        corpus = Corpus.open(self.db_path, read_only=read_only)
         if reads_sources:
             for problem in corpus.plugin_problems:
                 err.print(f"[yellow]warning:[/] plugin {problem.plugin!r} skipped: {problem.error}", markup=True)
@@ -59,12 +68,23 @@ class State:
 
 
 def handles_errors(func: F) -> F:
-    """Turn CorpusError into a one-line message and the contract's exit code."""
+    """Turn CorpusError, and any SQLite error that escaped as itself, into a one-line message and an exit code.
+
+    2 when the command cannot start: a usage error, or a store it cannot use (missing, not a
+    store, newer, other settings, no permission). 1 when the work failed part-way
+    (:class:`StoreFailedError`: locked past the wait, disk full) or files failed.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except sqlite3.Error as exc:
+            err.print(f"error: {explain(_db_path(), exc)}", markup=False)
+            sys.exit(1)
+        except StoreFailedError as exc:
+            err.print(f"error: {exc}", markup=False)
+            sys.exit(1)
         except (UsageError, StoreError) as exc:  # StoreError includes SettingsMismatchError
             err.print(f"error: {exc}", markup=False)
             sys.exit(2)
@@ -73,6 +93,13 @@ def handles_errors(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _db_path() -> Path:
+    """The store the running command works on, for a message about it."""
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(State) if ctx else None
+    return state.db_path if state else default_db_path()
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one object per line.")
@@ -170,7 +197,7 @@ def _print_add_summary(corpus: Corpus, results: list[AddResult]) -> None:
 @handles_errors
 def docs(state: State, as_json: bool) -> None:
     """List the documents."""
-    with state.open() as corpus:
+    with state.open(read_only=True) as corpus:
         documents = corpus.documents()
     if as_json:
         for d in documents:
@@ -189,7 +216,7 @@ def docs(state: State, as_json: bool) -> None:
 @handles_errors
 def show(state: State, document_id: int, as_json: bool) -> None:
     """Show a document: its title, canonical text and sources with their metadata."""
-    with state.open() as corpus:
+    with state.open(read_only=True) as corpus:
         view = corpus.document(document_id)
     if as_json:
         emit(view.to_dict())
@@ -262,7 +289,7 @@ def _print_source_info(s: SourceInfo) -> None:
 @handles_errors
 def audit(state: State, as_json: bool, html_file: Path | None, large_cluster: int) -> None:
     """Audit duplicate sources: who copies whom, how close, what each lacks or adds, what readers removed."""
-    with state.open() as corpus:
+    with state.open(read_only=True) as corpus:
         if html_file is not None:
             report = write_html(corpus, html_file, large_cluster=large_cluster)
             audits = [page.audit for page in report.documents]
@@ -423,7 +450,7 @@ def _positions(positions: tuple[int, ...]) -> str:
 @handles_errors
 def export(state: State, parquet_file: Path | None) -> None:
     """Export every document with its canonical text and provenance (JSON Lines, or Parquet)."""
-    with state.open() as corpus:
+    with state.open(read_only=True) as corpus:
         if parquet_file is None:
             write_jsonl(corpus.export(), sys.stdout)
             return
@@ -439,7 +466,7 @@ def export(state: State, parquet_file: Path | None) -> None:
 @handles_errors
 def source(state: State, source_id: int, raw: bool, as_json: bool) -> None:
     """Show a source, or write its original bytes back out with --raw."""
-    with state.open() as corpus:
+    with state.open(read_only=True) as corpus:
         if raw:
             sys.stdout.buffer.write(corpus.source_bytes(source_id))
             sys.stdout.flush()

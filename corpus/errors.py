@@ -23,6 +23,14 @@ class SettingsMismatchError(StoreError):
     """The store was built with other fingerprint settings than the ones asked for."""
 
 
+class StoreFailedError(StoreError):
+    """SQLite failed on a store that opened: locked past the wait, a full disk, a damaged file.
+
+    Unlike the other :class:`StoreError` cases the command was not asked for the wrong
+    thing, so the command line exits 1, not 2.
+    """
+
+
 class SettingsError(CorpusError, ValueError):
     """Fingerprint settings that cannot work together (more bands × rows than permutations).
 

@@ -95,11 +95,6 @@ def test_missing_path_is_a_usage_error(cli: CliRunner, tmp_path: Path) -> None:
     assert "no such file or folder" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_unknown_document_is_a_usage_error(cli: CliRunner, tmp_path: Path) -> None:
-    run = cli("--db", tmp_path / "c.db", "show", "42")
-    assert run.returncode == 2 and "no document 42" in run.stderr
-
-
 def test_a_killed_add_leaves_the_corpus_as_it_was(tmp_path: Path) -> None:
     """Kill the process while the second source is being attached; what was reported stays, the next run carries on."""
     db = tmp_path / "c.db"

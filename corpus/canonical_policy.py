@@ -25,11 +25,14 @@ What one copy brings and the document does not have stays out:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from statistics import median
+from typing import Any
 
 from corpus.align import GRAM, PART_CONTAINMENT, Link, align
 from corpus.boilerplate import paragraph_key
@@ -38,7 +41,7 @@ from corpus.hookspecs import hookimpl
 from corpus.leftovers import PROSE_TOKENS, Candidate, judge
 from corpus.normalise import normal_form
 from corpus.shingle import containment, shingles
-from corpus.text.scripts import HanVariant, han_variant, is_unspaced
+from corpus.text.scripts import UNSPACED_CLASS, HanVariant, han_variant
 from corpus.typography import ascii_marks_in_cjk, fullwidth_punctuation
 
 # An unmatched paragraph whose token trigrams are this much in the text already is
@@ -52,11 +55,17 @@ PART_SHARE = 0.2
 GIANT_FACTOR = 10
 GIANT_TOKENS = 1000
 DEGENERATE_SHARE = 0.5
+# A document's first sources are built together, the best-structured shaping the
+# paragraphs; each later one is folded into what they built (see Build).
+FIRST_SOURCES = 8
+BUILD_FORMAT = 1
 
 # Runs of ASCII whitespace are wrap artefacts; an ideographic space (U+3000, as after
 # 第一条 in a law) is typography and stays.
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _LATIN_HYPHEN_WRAP = re.compile(r"[a-z]- [a-z]")
+# A space between two characters of an unspaced script (each such pair once, overlapping).
+_UNSPACED_GAP = re.compile(f"[{UNSPACED_CLASS}](?=\\s[{UNSPACED_CLASS}])")
 
 
 @hookimpl(trylast=True)
@@ -74,52 +83,210 @@ class _Slot:
         self.variants.append((source_id, text))
         self.attested.add(source_id)
 
+    def to_json(self) -> list[object]:
+        wordings: dict[str, list[int]] = {}
+        for source_id, text in self.variants:
+            wordings.setdefault(text, []).append(source_id)
+        return [self.key, list(wordings.items()), sorted(self.attested)]
+
+    @classmethod
+    def from_json(cls, item: list[Any]) -> _Slot:
+        key, wordings, attested = item
+        variants = [(int(source_id), text) for text, ids in wordings for source_id in ids]
+        return cls(key, variants, {int(source_id) for source_id in attested})
+
 
 _Content = tuple[int, list[str]]  # a source's id and its content paragraphs
 
 
 def build_canonical(sources: Sequence[SourceText]) -> Canonical:
-    title_key = _most_attested_key([s.title for s in sources if s.title and normal_form(s.title)])
-    title_slot = _Slot(title_key or "")
-    contents: list[_Content] = []
-    for source in sources:
+    """The canonical text of ``sources``, in the order they joined the document (oldest first).
+
+    The first :data:`FIRST_SOURCES` are built together, the best-structured first;
+    each later source is folded into what they built (:class:`Build`), as
+    :class:`corpus.commit.Committer` does when one joins, so this gives the text
+    the store holds.
+    """
+    return Build.of(sources).canonical()
+
+
+@dataclass
+class Build:
+    """What building a document's canonical text keeps between its sources.
+
+    Kept beside the canonical text in the store, so that a source joining a
+    document with forty copies folds into it at the cost of one alignment against
+    the text, not of rebuilding from forty sources. Every paragraph variant is kept
+    (each distinct wording once, with the sources that have it), so votes on the
+    wording and on leftovers come out as if every source were there.
+    """
+
+    title_key: str | None
+    title: _Slot
+    slots: list[_Slot]
+    flat: set[int]  # the sources with a degenerate structure, which only attest
+    unplaced: list[LeftOut]  # what of theirs matched nothing
+    sizes: Counter[int]  # paragraph sizes in tokens over all sources, for what is giant
+    common: set[int]  # paragraph keys other documents share too (SourceText.common)
+    sources: list[int]  # the ids folded in, in order
+    contents: int  # how many of them had content
+    holders: Counter[int]  # prose paragraph (hashed normal form) → how many structured sources have it
+    shaper: list[int]  # the prose paragraphs of the source that shaped the paragraphs
+    titles: Counter[str]  # the sources' titles (normal forms), in the order first seen
+
+    @classmethod
+    def of(cls, sources: Sequence[SourceText], first: int = FIRST_SOURCES) -> Build:
+        """The build of ``sources`` in the order they joined: the ``first`` together, then one by one.
+
+        A later source better structured than the one that shaped the paragraphs
+        makes a new start from all the sources so far (see :meth:`fold`).
+        """
+        build = cls.start(sources[:first])
+        for n in range(first, len(sources)):
+            if not build.fold(sources[n]):
+                build = cls.start(sources[: n + 1])
+        return build
+
+    @classmethod
+    def start(cls, sources: Sequence[SourceText]) -> Build:
+        """Build from the first sources together: the best-structured shapes the paragraphs."""
+        titles = Counter(normal_form(s.title) for s in sources if s.title and normal_form(s.title))
+        title_key = _most_attested(titles)
+        build = cls(title_key, _Slot(title_key or ""), [], set(), [], Counter(), set(), [], 0, Counter(), [], titles)
+        contents = [build._content(source) for source in sources]
+        structured, degenerate = _split_degenerate(contents, build.sizes)
+        build.slots, shaper = _merge(structured)
+        for _, texts in structured:
+            build.holders.update(set(_prose(texts)))
+        build.shaper = _prose(structured[shaper][1]) if structured else []
+        for source_id, texts in degenerate:
+            build._join(source_id, texts, degenerate=True)
+        build.slots = [slot for slot in build.slots if slot.variants]
+        return build
+
+    def fold(self, source: SourceText) -> bool:
+        """Let one more source join, aligned against the slots built so far.
+
+        False (and the build is spent) when the source has more paragraphs that
+        other sources split the same way than the source that shaped the slots
+        (it would have shaped them, had it come first), or when its title makes
+        another title the most attested: the caller then starts anew from all the
+        sources. Copies of one rendering do neither, so the 40th copy costs what
+        the 9th does.
+        """
+        if source.title and normal_form(source.title):
+            self.titles[normal_form(source.title)] += 1
+            if _most_attested(self.titles) != self.title_key:
+                return False
+        source_id, texts = self._content(source)
+        degenerate = _is_degenerate([_size(p) for p in texts], self.sizes)
+        if not degenerate:
+            prose = _prose(texts)
+            self.holders.update(set(prose))
+            if _corroborated(prose, self.holders) > _corroborated(self.shaper, self.holders):
+                return False
+        self._join(source_id, texts, degenerate=degenerate)
+        self.slots = [slot for slot in self.slots if slot.variants]
+        return True
+
+    def _content(self, source: SourceText) -> _Content:
+        """A source's content paragraphs, its title (and a first paragraph repeating it) taken out."""
+        self.sources.append(source.source_id)
+        self.common |= source.common
         texts = [p for p in source.paragraphs if normal_form(p)]
-        if title_key and source.title and normal_form(source.title) == title_key:
-            title_slot.add(source.source_id, source.title)
+        if self.title_key and source.title and normal_form(source.title) == self.title_key:
+            self.title.add(source.source_id, source.title)
         # A reader that also kept the title as the first paragraph attests it there.
-        if title_key and texts and normal_form(texts[0]) == title_key:
-            title_slot.add(source.source_id, texts.pop(0))
-        contents.append((source.source_id, texts))
+        if self.title_key and texts and normal_form(texts[0]) == self.title_key:
+            self.title.add(source.source_id, texts.pop(0))
+        self.contents += bool(texts)
+        self.sizes.update(_size(p) for p in texts)
+        return source.source_id, texts
 
-    slots, flat, unplaced = _merge_all(contents)
-    paragraphs, left_out = _judged(slots, sum(1 for _, texts in contents if texts), flat, sources)
-    canonical_title: str | None = None
-    if title_slot.variants:
-        canonical_title = _best_variant(title_slot.variants)
-        paragraphs.insert(0, CanonicalParagraph(canonical_title, tuple(sorted(title_slot.attested))))
-    return Canonical(canonical_title, tuple(paragraphs), tuple(left_out + unplaced))
+    def _join(self, source_id: int, texts: list[str], *, degenerate: bool) -> None:
+        if degenerate and _Coverage(self.slots).share(" ".join(map(normal_form, texts))) >= COVERED_SHARE:
+            self.unplaced += _attest_only(self.slots, source_id, texts)
+            self.flat.add(source_id)
+        else:  # structured, or the others hold too little of it: its paragraphs are the ones there are
+            self.slots = _merge_source(self.slots, source_id, texts)
+
+    def canonical(self) -> Canonical:
+        paragraphs, left_out = _judged(self.slots, self.contents, frozenset(self.flat), frozenset(self.common))
+        canonical_title: str | None = None
+        if self.title.variants:
+            canonical_title = _best_variant(self.title.variants)
+            paragraphs.insert(0, CanonicalParagraph(canonical_title, tuple(sorted(self.title.attested))))
+        return Canonical(canonical_title, tuple(paragraphs), tuple(left_out + self.unplaced))
+
+    # -- kept in the store -------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        state = {
+            "version": BUILD_FORMAT,
+            "title_key": self.title_key,
+            "title": self.title.to_json(),
+            "slots": [slot.to_json() for slot in self.slots],
+            "flat": sorted(self.flat),
+            "unplaced": [[u.source_id, u.text, u.reason] for u in self.unplaced],
+            "sizes": sorted(self.sizes.items()),
+            "common": sorted(self.common),
+            "sources": self.sources,
+            "contents": self.contents,
+            "holders": sorted(self.holders.items()),
+            "shaper": self.shaper,
+            "titles": list(self.titles.items()),
+        }
+        return zlib.compress(json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Build | None:
+        """The build kept in the store; None when it cannot be read as this format (rebuild then)."""
+        try:
+            state = json.loads(zlib.decompress(data))
+            if state.get("version") != BUILD_FORMAT:
+                return None
+            return cls(
+                state["title_key"],
+                _Slot.from_json(state["title"]),
+                [_Slot.from_json(slot) for slot in state["slots"]],
+                set(state["flat"]),
+                [LeftOut(int(sid), text, reason) for sid, text, reason in state["unplaced"]],
+                Counter({int(size): int(n) for size, n in state["sizes"]}),
+                set(state["common"]),
+                [int(s) for s in state["sources"]],
+                int(state["contents"]),
+                Counter({int(key): int(n) for key, n in state["holders"]}),
+                [int(key) for key in state["shaper"]],
+                Counter({str(title): int(n) for title, n in state["titles"]}),
+            )
+        except (zlib.error, ValueError, KeyError, TypeError, AttributeError):
+            return None
 
 
-def _merge_all(contents: list[_Content]) -> tuple[list[_Slot], frozenset[int], list[LeftOut]]:
-    """The slots of every source's paragraphs; the sources that only attest; what of theirs matched nothing."""
-    structured, degenerate = _split_degenerate(contents)
-    slots = _merge(structured)
-    flat: set[int] = set()
-    unplaced: list[LeftOut] = []
-    for source_id, texts in degenerate:
-        if _Coverage(slots).share(" ".join(map(normal_form, texts))) >= COVERED_SHARE:
-            unplaced += _attest_only(slots, source_id, texts)
-            flat.add(source_id)
-        else:  # the others hold too little of it: its paragraphs are the only ones there are
-            slots = _merge_source(slots, source_id, texts)
-    return [slot for slot in slots if slot.variants], frozenset(flat), unplaced
+def _size(paragraph: str) -> int:
+    """A paragraph's length in tokens (counted without a list of them: a paragraph may be a whole book)."""
+    form = normal_form(paragraph)
+    return form.count(" ") + 1 if form else 0
+
+
+def _prose(paragraphs: list[str]) -> list[int]:
+    """The prose paragraphs (PROSE_TOKENS or more) of a source, as 64-bit keys of their normal forms."""
+    forms = (normal_form(p) for p in paragraphs)
+    return [_form_key(form) for form in forms if form.count(" ") + 1 >= PROSE_TOKENS]
+
+
+def _form_key(form: str) -> int:
+    return int.from_bytes(hashlib.blake2b(form.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def _corroborated(prose: list[int], holders: Counter[int]) -> int:
+    """How many of these prose paragraphs some other source has too, split the same way."""
+    return sum(1 for key in prose if holders[key] > 1)
 
 
 def _judged(
-    slots: list[_Slot], source_count: int, flat: frozenset[int], sources: Sequence[SourceText]
+    slots: list[_Slot], source_count: int, flat: frozenset[int], common: frozenset[int]
 ) -> tuple[list[CanonicalParagraph], list[LeftOut]]:
     """The slots that are content, as canonical paragraphs, and each source's variants of the others, left out."""
-    common = frozenset[int]().union(*(s.common for s in sources))
     candidates = [
         Candidate(
             _best_variant(slot.variants),
@@ -138,35 +305,55 @@ def _judged(
     return paragraphs, left_out
 
 
-def _most_attested_key(titles: list[str]) -> str | None:
-    if not titles:
-        return None
-    counts = Counter(normal_form(t) for t in titles)
-    # most_common keeps first-seen order among ties: the oldest source's title wins.
-    return counts.most_common(1)[0][0]
+def _most_attested(titles: Counter[str]) -> str | None:
+    """The title most sources have (normal forms counted); a tie goes to the oldest source's."""
+    # most_common keeps first-seen order among ties.
+    return titles.most_common(1)[0][0] if titles else None
 
 
-def _split_degenerate(contents: list[_Content]) -> tuple[list[_Content], list[_Content]]:
+def _split_degenerate(contents: list[_Content], sizes: Counter[int]) -> tuple[list[_Content], list[_Content]]:
     """The sources with a paragraph structure, and those whose text is mostly giant paragraphs.
 
     A giant paragraph is measured against the document's typical paragraph, pooled
-    over all its sources: one source's one paragraph says nothing when it is the
-    only source, and a long paragraph of a law is not giant beside its neighbours.
+    over all its sources (``sizes``: how many paragraphs of each size in tokens):
+    one source's one paragraph says nothing when it is the only source, and a long
+    paragraph of a law is not giant beside its neighbours.
     """
-    sizes = [[len(normal_form(p).split()) for p in texts] for _, texts in contents]
-    pool = [n for source in sizes for n in source]
-    if not pool:
-        return contents, []
-    giant = max(GIANT_TOKENS, GIANT_FACTOR * median(pool))
     structured: list[_Content] = []
     degenerate: list[_Content] = []
-    for content, source in zip(contents, sizes, strict=True):
-        big = sum(n for n in source if n >= giant)
-        (degenerate if big and big >= DEGENERATE_SHARE * sum(source) else structured).append(content)
+    for content in contents:
+        source = [_size(p) for p in content[1]]
+        (degenerate if _is_degenerate(source, sizes) else structured).append(content)
     return (structured, degenerate) if structured else (contents, [])
 
 
-def _merge(contents: list[_Content]) -> list[_Slot]:
+def _is_degenerate(source: list[int], sizes: Counter[int]) -> bool:
+    """Do a source's giant paragraphs hold most of its text? ``source``: its paragraphs' sizes."""
+    if not sizes:
+        return False
+    giant = max(GIANT_TOKENS, GIANT_FACTOR * _median(sizes))
+    big = sum(n for n in source if n >= giant)
+    return bool(big) and big >= DEGENERATE_SHARE * sum(source)
+
+
+def _median(counts: Counter[int]) -> float:
+    """The median of the values counted in ``counts`` (value → how many), as statistics.median gives."""
+    total = sum(counts.values())
+    values = sorted(counts)
+    low = high = None
+    seen = 0
+    for value in values:
+        seen += counts[value]
+        if low is None and seen >= (total + 1) // 2:
+            low = value
+        if seen >= total // 2 + 1:
+            high = value
+            break
+    assert low is not None and high is not None
+    return low if total % 2 else (low + high) / 2
+
+
+def _merge(contents: list[_Content]) -> tuple[list[_Slot], int]:
     """Align every source against the slots built so far, the best-structured source first.
 
     The first source shapes the paragraphs: the others' paragraphs land in its
@@ -174,6 +361,7 @@ def _merge(contents: list[_Content]) -> list[_Slot]:
     paragraphs that some other source also has as a paragraph of its own (split
     the same way, so not merged by a reader nor cut by a page break); short
     lines do not count, as menus repeat across copies too. Then the richest.
+    Returns the slots and the index in ``contents`` of the source that shaped them.
     """
     keys = [[normal_form(p) for p in texts] for _, texts in contents]
     holders: Counter[str] = Counter(key for source in keys for key in set(source))
@@ -185,7 +373,7 @@ def _merge(contents: list[_Content]) -> list[_Slot]:
     slots: list[_Slot] = []
     for k in order:
         slots = _merge_source(slots, *contents[k])
-    return slots
+    return slots, order[0] if order else 0
 
 
 def _merge_source(slots: list[_Slot], source_id: int, paragraphs: list[str]) -> list[_Slot]:
@@ -309,12 +497,7 @@ class _Coverage:
 
 def _defects(text: str) -> int:
     """Typographic defects of a variant: ASCII marks in Chinese, wrap and hyphenation artefacts."""
-    wraps = text.count("\n") + len(_LATIN_HYPHEN_WRAP.findall(text))
-    wraps += sum(
-        1
-        for a, gap, b in zip(text, text[1:], text[2:], strict=False)
-        if gap.isspace() and is_unspaced(a) and is_unspaced(b)
-    )
+    wraps = text.count("\n") + len(_LATIN_HYPHEN_WRAP.findall(text)) + len(_UNSPACED_GAP.findall(text))
     return ascii_marks_in_cjk(text) + wraps
 
 
@@ -345,7 +528,8 @@ def _best_variant(variants: list[tuple[int, str]]) -> str:
         groups,
         key=lambda key: (len(groups[key]), len(key.split()), not all(map(off_script, groups[key]))),
     )
-    return _tidy(min(groups[wording], key=lambda text: (off_script(text), _defects(text))))
+    # dict.fromkeys: each distinct wording measured once (forty copies mostly agree), first seen first.
+    return _tidy(min(dict.fromkeys(groups[wording]), key=lambda text: (off_script(text), _defects(text))))
 
 
 def _majority_script(scripts: dict[int, HanVariant | None]) -> HanVariant | None:

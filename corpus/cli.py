@@ -27,7 +27,7 @@ from corpus.export import write_jsonl, write_parquet
 from corpus.pluginhost import PluginHost
 from corpus.records import AddResult, SourceInfo
 from corpus.report import write_html
-from corpus.store import explain
+from corpus.store_file import explain
 from corpus.wording import clip, plural, removed_rows, similarity_text
 from corpus.workers import default_jobs
 

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 
 from corpus import boilerplate
 from corpus import fingerprint as fp
+from corpus.canonical import SourceText
+from corpus.canonical_policy import FIRST_SOURCES, Build
 from corpus.errors import CorpusError
 from corpus.match import Comparison, Relation, compare, decide, shingle_similarity
 from corpus.pluginhost import PluginHost
@@ -217,10 +219,12 @@ class Committer:
             reader=prepared.reader,
             similarity=similarity,
         )
-        if status == "copy" and similarity is not None and self._attests_only(document_id, source_id, prepared):
+        joined = SourceText(source_id, prepared.extract.title, prepared.extract.paragraphs, prepared.extract.metadata)
+        folded = self._kept_build(document_id, source_id)
+        if folded is None and status == "copy" and similarity is not None and self._attests_only(document_id, joined):
             store.set_similarity(source_id, round(similarity, 4))
         else:
-            self._update_canonical(document_id, source_id, fingerprint)
+            self._update_canonical(document_id, (joined, fingerprint), folded)
         for other in copies[1:]:
             self._merge_if_copy(document_id, other)
         for other in versions:
@@ -285,18 +289,16 @@ class Committer:
         self.store.log("merge", document_id=survivor, absorbed=other, jaccard=comparison.jaccard)
         self._update_canonical(survivor)
 
-    def _attests_only(self, document_id: int, source_id: int, prepared: Prepared) -> bool:
+    def _attests_only(self, document_id: int, joined: SourceText) -> bool:
         """Record a copy that brings nothing new as attesting the canonical text, without rebuilding it.
 
         When the copy's paragraphs (and title) are word for word the canonical text's,
         all of them, the built-in policy would give the same text again, every paragraph
-        with one more source attesting it: so the cost of the 40th copy of a book is the
-        cost of its 3rd. A plugin's policy always sees every source.
+        with one more source attesting it. A plugin's policy always sees every source.
         """
-        if not self.host.builtin_canonical or prepared.extract is None:
+        if not self.host.builtin_canonical:
             return False
-        extract = prepared.extract
-        wanted = [_plain(t) for t in ([extract.title] if extract.title else []) + list(extract.paragraphs)]
+        wanted = [_plain(t) for t in ([joined.title] if joined.title else []) + list(joined.paragraphs)]
         position: dict[str, int] = {}
         for n, (text, _) in enumerate(self.store.paragraphs(document_id)):
             position.setdefault(_plain(text), n)
@@ -304,42 +306,84 @@ class Committer:
         # support, and the policy might then judge it a leftover of the others.
         if not wanted or {text for text in wanted if text} != set(position):
             return False
-        self.store.attest(document_id, source_id, sorted({position[text] for text in wanted if text}))
-        self.store.log("attest", document_id=document_id, source_id=source_id, paragraphs=len(set(wanted)))
+        self.store.attest(document_id, joined.source_id, sorted({position[text] for text in wanted if text}))
+        self.store.save_canonical_build(document_id, None)  # it no longer holds every source
+        self.store.log("attest", document_id=document_id, source_id=joined.source_id, paragraphs=len(set(wanted)))
         return True
 
-    def _update_canonical(
-        self, document_id: int, joined: int | None = None, joined_fp: fp.Fingerprint | None = None
-    ) -> None:
-        """Rebuild the canonical text; re-measure every source against it only if its text changed.
+    def _kept_build(self, document_id: int, joined: int) -> Build | None:
+        """The document's kept build, when ``joined`` can fold into it as a rebuild would.
 
-        ``joined`` is the source that just joined, ``joined_fp`` its fingerprint from the
-        per-source stage (not made again): when the text stays as it was (a copy that
-        adds nothing, as most copies of a document do), only it is measured.
+        A rebuild takes the first ``FIRST_SOURCES`` sources together and folds the
+        later ones in, oldest first: the kept build serves when it holds that many,
+        exactly the document's other sources, and ``joined`` is newer than all of them
+        (a failed source added again keeps its old, lower id).
         """
-        sources = self.store.source_texts(document_id)
-        current = self.store.document(document_id)
-        before = [text for text, _ in self.store.paragraphs(document_id)]
-        canonical = self.host.canonical_text(current.title if current else None, sources)
-        self.store.save_canonical(document_id, canonical)
+        if not self.host.builtin_canonical:
+            return None
+        kept = self.store.canonical_build(document_id)
+        build = Build.from_bytes(kept) if kept is not None else None
+        if build is None or len(build.sources) < FIRST_SOURCES:
+            return None
+        others = [s for s in self.store.document_sources(document_id) if s != joined]
+        if build.sources != others or joined < max(others):
+            return None
+        return build
+
+    def _update_canonical(
+        self,
+        document_id: int,
+        joined: tuple[SourceText, fp.Fingerprint] | None = None,
+        build: Build | None = None,
+    ) -> None:
+        """Update the canonical text; re-measure sources against it only if its text changed.
+
+        ``joined`` is the source that just joined, with its fingerprint from the
+        per-source stage (not made again). With a kept ``build`` it folds into it and
+        only it is measured: the cost of the 40th copy is the cost of the 9th. Else
+        (or when it is better structured than the source that shaped the text) the
+        text is rebuilt from every source; when it stays as it was (a copy that adds
+        nothing), only the joined source is measured, else every source.
+        """
+        store = self.store
+        before = [text for text, _ in store.paragraphs(document_id)]
+        folded = build is not None and joined is not None and build.fold(joined[0])
+        if build is not None and folded:
+            canonical = build.canonical()
+            measured = [joined[0]] if joined is not None else []
+            source_ids = build.sources
+        else:
+            sources = store.source_texts(document_id)
+            source_ids = [s.source_id for s in sources]
+            if self.host.builtin_canonical:
+                build = Build.of(sources)
+                canonical = build.canonical()
+            else:
+                current = store.document(document_id)
+                canonical = self.host.canonical_text(current.title if current else None, sources)
+            measured = list(sources)
+        store.save_canonical(document_id, canonical)
+        store.save_canonical_build(document_id, build.to_bytes() if build is not None else None)
         after = [p.text for p in canonical.paragraphs]
         cached = self._canonicals.get(document_id) if before == after else None
         canonical_fp = cached or fp.fingerprint(after, self.settings)
         self._canonicals.put(document_id, canonical_fp)
-        measured = sources if joined is None or before != after else [s for s in sources if s.source_id == joined]
+        if joined is not None and before == after:
+            measured = [joined[0]]
         for source in measured:
             source_fp = (
-                joined_fp
-                if joined_fp is not None and source.source_id == joined
+                joined[1]
+                if joined is not None and source.source_id == joined[0].source_id
                 else fp.fingerprint_source(source.title, source.paragraphs, self.settings)
             )
-            self.store.set_similarity(source.source_id, round(shingle_similarity(source_fp, canonical_fp), 4))
-        self.store.log(
+            store.set_similarity(source.source_id, round(shingle_similarity(source_fp, canonical_fp), 4))
+        store.log(
             "canonical",
             document_id=document_id,
             paragraphs=len(canonical.paragraphs),
             chars=len(canonical.text),
-            sources=[s.source_id for s in sources],
+            sources=source_ids,
+            built="folded" if folded else "rebuilt",
         )
 
 

@@ -134,7 +134,39 @@ def m003_document_chars() -> str:
         """
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_paragraph_index, m003_document_chars]
+def m004_canonical_builds() -> str:
+    # What building each canonical text keeps between sources (corpus.canonical_policy.Build),
+    # so a source joining a document with many sources folds in without a rebuild from all.
+    return """
+        CREATE TABLE canonical_builds (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+            state BLOB NOT NULL
+        );
+        """
+
+
+def m005_lsh_bands_by_key() -> str:
+    # The LSH table's one query is "sources with this band key": keyed by it, in one
+    # b-tree with no rowid and no second index.
+    return """
+        CREATE TABLE lsh_bands_by_key (
+            key INTEGER NOT NULL,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            PRIMARY KEY (key, source_id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO lsh_bands_by_key (key, source_id) SELECT key, source_id FROM lsh_bands;
+        DROP TABLE lsh_bands;
+        ALTER TABLE lsh_bands_by_key RENAME TO lsh_bands;
+        """
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial,
+    m002_paragraph_index,
+    m003_document_chars,
+    m004_canonical_builds,
+    m005_lsh_bands_by_key,
+]
 
 
 def migrate(db: sqlite3.Connection) -> None:

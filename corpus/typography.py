@@ -9,9 +9,12 @@ characters are converted. Marks between digits or Latin letters are left alone
 
 from __future__ import annotations
 
-from corpus.text.scripts import is_unspaced
+import re
+
+from corpus.text.scripts import UNSPACED_CLASS, is_unspaced
 
 _SIMPLE = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_UNSPACED = re.compile(f"[{UNSPACED_CLASS}]")
 
 
 def _is_cjk(ch: str | None) -> bool:
@@ -58,12 +61,21 @@ def fullwidth_punctuation(text: str) -> str:
             while 0 <= j < len(text) and text[j] == " ":
                 drop.add(j)
                 j += step
-    return "".join(marks.get(i, ch) for i, ch in enumerate(text) if i not in drop)
+    # Assembled from slices: a character at a time would make a str of each (a whole book's worth).
+    parts: list[str] = []
+    last = 0
+    for i in sorted(marks.keys() | drop):
+        parts += (text[last:i], marks.get(i, ""))  # a dropped space gives ""
+        last = i + 1
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _marks_to_convert(text: str) -> dict[int, str]:
     """Position → full-width replacement of each ASCII mark that touches Chinese."""
     out: dict[int, str] = {}
+    if _UNSPACED.search(text) is None:  # every mark converted touches a Chinese character
+        return out
     for i, ch in enumerate(text):
         if ch not in _SIMPLE:
             continue

@@ -39,6 +39,8 @@ def test_store_is_wal_with_numbered_migrations(tmp_path: Path) -> None:
         (1, "m001_initial"),
         (2, "m002_paragraph_index"),
         (3, "m003_document_chars"),
+        (4, "m004_canonical_builds"),
+        (5, "m005_lsh_bands_by_key"),
     ]
 
 

@@ -30,7 +30,7 @@ MIN_TOKENS = 4
 def paragraph_key(text: str) -> int | None:
     """A signed 64-bit key of a paragraph's normal form, or None for a paragraph too short to index."""
     form = normal_form(text)
-    if len(form.split()) < MIN_TOKENS:
+    if not form or form.count(" ") + 1 < MIN_TOKENS:  # tokens counted without a list of them
         return None
     return int(struct.unpack("<q", hashlib.blake2b(form.encode("utf-8"), digest_size=8).digest())[0])
 

@@ -66,24 +66,32 @@ def _tokens(text: str) -> tuple[str, ...]:
     out: list[str] = []
     word: list[str] = []
     han = False
+    # One string object per distinct token: a long text repeats its words and characters
+    # millions of times, and a str each would take ten times the memory of the text.
+    same: dict[str, str] = {}
     for ch in fold(text):
         cls = _classify(ch)
         if cls == _WORD:
             word.append(ch)
             continue
         if word:
-            out.append("".join(word))
+            joined = "".join(word)
+            out.append(same.setdefault(joined, joined))
             word = []
         if cls >= _UNSPACED:
-            out.append(ch)
+            out.append(same.setdefault(ch, ch))
             han = han or cls == _HAN
     if word:
-        out.append("".join(word))
-    return tuple(_fold_han(out) if han else out)
+        joined = "".join(word)
+        out.append(same.setdefault(joined, joined))
+    return tuple(_fold_han(out, same) if han else out)
 
 
-def _fold_han(toks: list[str]) -> list[str]:
-    """``toks`` with each run of Han tokens in one script: all runs folded as one string (:func:`fold_han_script`)."""
+def _fold_han(toks: list[str], same: dict[str, str]) -> list[str]:
+    """``toks`` with each run of Han tokens in one script: all runs folded as one string (:func:`fold_han_script`).
+
+    ``same`` maps each token to its one string object, as :func:`_tokens` keeps them.
+    """
     runs: list[str] = []
     layout: list[str | None] = []  # a token that is not Han, or None where the next run goes
     run: list[str] = []
@@ -107,7 +115,7 @@ def _fold_han(toks: list[str]) -> list[str]:
     out: list[str] = []
     for item in layout:
         if item is None:
-            out.extend(next(pending))
+            out.extend(same.setdefault(ch, ch) for ch in next(pending))
         else:
             out.append(item)
     return out

@@ -13,6 +13,7 @@ from corpus.errors import UsageError
 from corpus.files import expand
 from corpus.fingerprint import FingerprintSettings
 from corpus.ingest import add_files
+from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.pluginhost import PluginHost, PluginProblem
 from corpus.readers import RegisteredReader
 from corpus.records import (
@@ -99,7 +100,11 @@ class Corpus:
 
     # -- adding --------------------------------------------------------------------
     def files(self, paths: Iterable[Path | str]) -> list[Path]:
-        """The files an ``add`` of ``paths`` would take (folders walked recursively)."""
+        """The files an ``add`` of ``paths`` would take (folders walked recursively).
+
+        A path that cannot be read or walked (missing, unreadable, a link loop) is listed
+        too: adding it gives a ``failed`` result that says why.
+        """
         return list(expand(paths))
 
     def add(
@@ -108,14 +113,17 @@ class Corpus:
         *,
         on_result: Callable[[AddResult], None] | None = None,
         jobs: int = 1,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> list[AddResult]:
         """Add files and folders; one result per file. Bad files fail alone.
 
-        ``jobs`` above one reads and fingerprints the files in that many worker
-        processes; the documents they end up as are the same for any ``jobs``.
+        ``jobs`` worker processes read and fingerprint the files; the documents
+        they end up as are the same for any ``jobs``. ``limits`` bound what one
+        file may cost (size, decompressed size, pages, time, memory; see
+        :class:`corpus.limits.Limits`): a file over one fails with the reason.
         ``on_result`` is called with each result once it is committed to the store.
         """
-        return add_files(self.store, self.host, expand(paths), jobs=jobs, on_result=on_result)
+        return add_files(self.store, self.host, expand(paths), jobs=jobs, limits=limits, on_result=on_result)
 
     # -- reading -------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:

@@ -24,6 +24,7 @@ from corpus.api import DB_ENV, Corpus, default_db_path
 from corpus.audit import LARGE_CLUSTER, DocumentAudit
 from corpus.errors import CorpusError, StoreError, StoreFailedError, UsageError
 from corpus.export import write_jsonl, write_parquet
+from corpus.limits import DEFAULT_LIMITS, Limits, format_size, parse_size
 from corpus.pluginhost import PluginHost
 from corpus.records import AddResult, SourceInfo
 from corpus.report import write_html
@@ -119,6 +120,24 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     ctx.obj = State(db)
 
 
+class _Size(click.ParamType[int | None, Any]):
+    """A number of bytes, or one with K, M or G (1024-based); 0 or "none" for no limit."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | None:
+        if value is None or isinstance(value, int):
+            return value or None
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _limit_default(value: float | None) -> str:
+    return "none" if value is None else format_size(value) if isinstance(value, int) else f"{value:g}"
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -129,26 +148,83 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     show_default="the machine's cores",
     help="Processes that read and fingerprint files; matching and storing stay in this one, in order.",
 )
+@click.option(
+    "--max-file-size",
+    type=_Size(),
+    metavar="SIZE",
+    default=DEFAULT_LIMITS.max_file_size,
+    show_default=_limit_default(DEFAULT_LIMITS.max_file_size),
+    help="A larger file fails without being read. Sizes: 100M, 2G (1024-based); 0 for no limit.",
+)
+@click.option(
+    "--max-decompressed-size",
+    type=_Size(),
+    metavar="SIZE",
+    default=DEFAULT_LIMITS.max_decompressed_size,
+    show_default=_limit_default(DEFAULT_LIMITS.max_decompressed_size),
+    help="What one file's compressed content (a PDF's streams, images aside) may decompress to; "
+    "more fails the file, as a decompression bomb. 0 for no limit.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=0),
+    default=DEFAULT_LIMITS.max_pages,
+    show_default=True,
+    help="A document (a PDF) with more pages fails. 0 for no limit.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    default=DEFAULT_LIMITS.timeout,
+    show_default=_limit_default(DEFAULT_LIMITS.timeout) + " s",
+    help="Time one file may take to be read; its reader is stopped then, and the file fails. 0 for no limit.",
+)
+@click.option(
+    "--max-memory",
+    type=_Size(),
+    metavar="SIZE",
+    default=DEFAULT_LIMITS.max_memory,
+    show_default=_limit_default(DEFAULT_LIMITS.max_memory),
+    help="Memory reading one file may take, in the process that reads it; a reader that needs more is "
+    "refused it, and the file fails. 0 for no limit.",
+)
 @json_option
 @click.pass_obj
 @handles_errors
-def add(state: State, paths: tuple[Path, ...], jobs: int, as_json: bool) -> None:
-    """Add files and folders (recursively); say for each file what it is."""
+def add(
+    state: State,
+    paths: tuple[Path, ...],
+    jobs: int,
+    max_file_size: int | None,
+    max_decompressed_size: int | None,
+    max_pages: int,
+    timeout: float,
+    max_memory: int | None,
+    as_json: bool,
+) -> None:
+    """Add files and folders (recursively); say for each file what it is.
+
+    Every file gets one result; one that cannot be read (missing, unreadable, a
+    link loop, broken, over a limit, or crashing its reader) fails alone, with
+    the reason, and the exit code is 1.
+    """
+    limits = Limits(max_file_size, max_decompressed_size, max_pages or None, timeout or None, max_memory)
     with state.open(reads_sources=True) as corpus:
         files = corpus.files(paths)
         if as_json:
-            results = corpus.add(files, on_result=lambda r: emit(r.to_dict()), jobs=jobs)
+            results = corpus.add(files, on_result=lambda r: emit(r.to_dict()), jobs=jobs, limits=limits)
         elif out.is_terminal:
-            results = _add_with_progress(corpus, files, jobs)
+            results = _add_with_progress(corpus, files, jobs, limits)
         else:
-            results = corpus.add(files, jobs=jobs)
+            results = corpus.add(files, jobs=jobs, limits=limits)
         if not as_json:
             _print_add_summary(corpus, results)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 
 
-def _add_with_progress(corpus: Corpus, files: list[Path], jobs: int) -> list[AddResult]:
+def _add_with_progress(corpus: Corpus, files: list[Path], jobs: int, limits: Limits) -> list[AddResult]:
     columns = (
         TextColumn("adding"),
         BarColumn(),
@@ -164,7 +240,7 @@ def _add_with_progress(corpus: Corpus, files: list[Path], jobs: int) -> list[Add
             speed = progress.tasks[0].speed or 0.0
             progress.update(task, rate=f"{speed:.1f}")
 
-        return corpus.add(files, on_result=advance, jobs=jobs)
+        return corpus.add(files, on_result=advance, jobs=jobs, limits=limits)
 
 
 def _print_add_summary(corpus: Corpus, results: list[AddResult]) -> None:

@@ -1,11 +1,23 @@
-"""Which files an ``add`` of some paths means: files as given, folders recursively."""
+"""Which files an ``add`` of some paths means: files as given, folders recursively.
+
+Nothing is left out in silence: a path that does not exist, a folder that cannot
+be listed, a symbolic-link loop, a link to nothing are given back like files, so
+that each gets a ``failed`` record saying why (:func:`corpus.prepare.unreadable`
+tells the reason) while everything else still goes in. What a walk skips on
+purpose, it skips by name: hidden files and folders, the store's own files,
+desktop litter.
+
+Links to folders are followed, so a tree assembled from links is walked whole;
+a link back to a folder it sits in (a loop) is reported, never walked, and a
+folder reached twice through links is walked once.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-from corpus.errors import UsageError
 
 # Files a folder walk never takes: the store itself and editor/OS litter.
 _SKIP_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal")
@@ -13,32 +25,69 @@ _SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Each file under ``paths`` once, in a stable order. A missing path is a usage error.
+    """Each file under ``paths`` once, in a stable order, and each path that cannot be walked or read.
 
     Hidden files and folders (names starting with a dot) are skipped inside folders
-    but taken when named explicitly.
+    but taken when named explicitly. Expanding the result again gives the result.
     """
-    given = [Path(p) for p in paths]
-    missing = [str(p) for p in given if not p.exists()]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    seen: set[Path] = set()
-    for path in given:
-        candidates = [path] if path.is_file() else _walk(path)
+    seen: set[str] = set()
+    for path in (Path(p) for p in paths):
+        candidates = _walk(path) if _is_folder(path) and not is_link_loop(path) else [path]
         for file in candidates:
-            key = file.resolve()
+            key = os.path.realpath(file)
             if key not in seen:
                 seen.add(key)
                 yield file
 
 
+def is_link_loop(path: Path) -> bool:
+    """Is ``path`` a symbolic link to a folder it sits in (walking it would never end)?"""
+    if not path.is_symlink():
+        return False
+    target = os.path.realpath(path)
+    home = os.path.realpath(path.parent)
+    return home == target or home.startswith(target.rstrip(os.sep) + os.sep)
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def _walk(folder: Path) -> list[Path]:
-    found = []
-    for file in folder.rglob("*"):
-        rel = file.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or file.name in _SKIP_NAMES:
-            continue
-        if file.name.endswith(_SKIP_SUFFIXES) or not file.is_file():
-            continue
-        found.append(file)
+    """The files under ``folder``, and what under it cannot be walked, sorted by their parts."""
+    found: list[Path] = []
+    visited: set[tuple[int, int]] = set()
+
+    def visit(directory: Path) -> None:
+        try:
+            info = os.stat(directory)
+        except OSError:
+            found.append(directory)  # gone since it was listed: reported, reason from prepare
+            return
+        if (info.st_dev, info.st_ino) in visited:
+            return  # a folder reached again through a link: its files are taken once
+        visited.add((info.st_dev, info.st_ino))
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            found.append(directory)  # cannot be listed (permissions, vanished): reported
+            return
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in _SKIP_NAMES:
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()  # follows links
+            except OSError:
+                is_dir = False
+            if is_dir and not (entry.is_symlink() and is_link_loop(path)):
+                visit(path)
+            elif is_dir or not entry.name.endswith(_SKIP_SUFFIXES):
+                found.append(path)  # a file, a link loop, a link to nothing, a FIFO: prepare says which
+
+    visit(folder)
     return sorted(found)

@@ -2,25 +2,30 @@
 
 bytes → sniff → decode → read → fingerprint (:mod:`corpus.prepare`, pure, parallel)
 → match → attach → canonical → store (:mod:`corpus.commit`, serial, group commit).
-With ``jobs`` above one the first stage runs in forked worker processes
-(:mod:`corpus.workers`); the second always runs here, in the order the files were
-given, so the result does not depend on ``jobs``.
+The first stage runs in ``jobs`` forked worker processes (:mod:`corpus.workers`),
+one for ``jobs=1``: a reader that crashes, hangs past the time limit or runs out of
+its memory fails its file only (:mod:`corpus.limits`), and the commit stage of one
+file overlaps the reading of the next. The second stage always runs here, in the
+order the files were given, so the result does not depend on ``jobs``.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from corpus import fingerprint as fp
+from corpus import normalise
 from corpus.commit import Committer
+from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.pluginhost import PluginHost
-from corpus.prepare import Blob, Prepared, prepare
+from corpus.prepare import Blob, Prepared, prepare, read_source
 from corpus.readers import RegisteredReader
 from corpus.records import AddResult
 from corpus.store import Store
-from corpus.workers import Pool
+from corpus.workers import Pool, can_fork
 
 __all__ = ["add_files"]
 
@@ -42,23 +47,42 @@ class _Known:
 class _Stage:
     """The per-source stage as one callable, the same in this process and in a worker."""
 
-    def __init__(self, readers: tuple[RegisteredReader, ...], settings: fp.FingerprintSettings, store: Path) -> None:
+    def __init__(
+        self,
+        readers: tuple[RegisteredReader, ...],
+        settings: fp.FingerprintSettings,
+        store: Path,
+        limits: Limits,
+    ) -> None:
         self.readers = readers
         self.settings = settings
         self.known = _Known(store)
+        self.limits = limits
 
     def __call__(self, path: Path) -> Prepared:
-        return prepare(path, self.readers, self.settings, known=self.known)
+        return prepare(path, self.readers, self.settings, known=self.known, limits=self.limits)
 
+    def crashed(self, path: Path, reason: str) -> Prepared:
+        """The record of a file whose worker died or was stopped: its bytes are still kept, with the reason."""
+        location = str(path)
+        try:
+            data = read_source(path, location, self.limits)
+            blob = Blob.of(data) if isinstance(data, bytes) else None
+        except Exception:  # the record of the failure must not fail: it goes without its bytes
+            blob = None
+        return Prepared(location, blob, error=f"{location}: {reason}")
 
-def _crashed(path: Path, reason: str) -> Prepared:
-    """The record of a file whose worker died: its bytes are still kept, with the reason."""
-    location = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return Prepared(location, None, error=f"{location}: {reason}")
-    return Prepared(location, Blob.of(data), error=f"{location}: {reason}")
+    def warm(self) -> None:
+        """Load, here and once, what fingerprinting loads on first use (numpy, the permutations, OpenCC).
+
+        The commit stage needs it in this process anyway; loaded before the workers
+        fork, they inherit it instead of each loading it again.
+        """
+        from corpus import minhash
+
+        normalise.tokens("暖 warm")
+        settings = self.settings
+        minhash.signature({"warm"}, num_perm=settings.num_perm, seed=settings.seed, hashfunc=settings.hash_function)
 
 
 def add_files(
@@ -67,13 +91,20 @@ def add_files(
     files: Iterable[Path],
     *,
     jobs: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
     on_result: Callable[[AddResult], None] | None = None,
 ) -> list[AddResult]:
-    """Add ``files`` to ``store``; one result per file, each reported once its group is committed."""
-    stage = _Stage(tuple(host.readers), store.settings(), store.path)
-    store_file = store.path.resolve()
-    wanted = (f for f in files if f.resolve() != store_file)
-    prepared: Iterator[Prepared] = Pool(jobs, stage, _crashed).map(wanted) if jobs > 1 else map(stage, wanted)
+    """Add ``files`` to ``store``; one result per file, each reported once its group is committed.
+
+    ``limits`` bound what each file may cost; a file over one fails alone.
+    """
+    stage = _Stage(tuple(host.readers), store.settings(), store.path, limits)
+    stage.warm()
+    store_file = os.path.realpath(store.path)
+    wanted = (f for f in files if os.path.realpath(f) != store_file)
+    # Without fork (Windows) there are no workers: no time or memory limit, and a crash takes the batch.
+    pool = Pool(jobs, stage, stage.crashed, limits=limits) if can_fork() else None
+    prepared: Iterator[Prepared] = pool.map(wanted) if pool is not None else map(stage, wanted)
     committer = Committer(store, host)
     results: list[AddResult] = []
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from corpus.limits import DEFAULT_LIMITS, Limits
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -16,6 +18,8 @@ class SourceFile:
     an image): a reader of a binary format reads ``data``. ``media_type`` is the
     core's content sniff (``text/html``, ``application/pdf``, ``text/plain``...);
     ``encoding`` and ``encoding_confidence`` tell how ``text`` was decoded.
+    ``limits`` are those the source is read under: a reader that decompresses
+    or counts pages checks them (:meth:`corpus.limits.Limits.check_pages`).
     """
 
     path: Path
@@ -25,6 +29,7 @@ class SourceFile:
     encoding: str | None = None
     encoding_confidence: float | None = None
     decode_error: str | None = None
+    limits: Limits = DEFAULT_LIMITS
 
     @cached_property
     def sha256(self) -> str:

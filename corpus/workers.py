@@ -1,28 +1,44 @@
 """Worker processes for the per-source stage: in input order, a bounded window, a crash fails one item.
 
-A reader may crash its process (a PDF library's segfault) or hang; with a process
-per worker that costs one file, not the batch. Each worker takes one item at a time
-over its own pipe, so the pool always knows which item a dead worker held: that
-item's result is made by ``on_crash`` and a fresh worker takes the worker's place.
-Results come back in the order the items went in, and at most ``window`` items are
-read ahead, so memory does not grow with the input.
+A reader may crash its process (a PDF library's segfault), hang, or ask for all
+the memory there is; with the reading done in a worker process that costs one
+file, not the batch, whatever ``--jobs`` is (one worker for ``--jobs 1``). Each
+worker takes one item at a time over its own pipe, so the pool always knows which
+item a dead worker held: that item's result is made by ``on_crash`` with the
+reason, and a fresh worker takes the worker's place. The same happens to a worker
+that holds an item longer than the time limit (it is killed) and to one whose
+item ran out of the memory it may take: a worker's address space may grow by
+``max_memory`` over what it started with (``RLIMIT_AS``), so an allocation past
+it fails inside the worker (a ``MemoryError``, or a C library's abort) instead
+of taking the machine's memory. Results come back in the order the items went
+in, and at most ``window`` items are read ahead, so memory does not grow with
+the input.
 
 Workers are forked, so they inherit what the parent set up (the plugin host with
 its readers, including plugins registered in code): nothing has to be pickled but
-the items and the results.
+the items and the results. Starting one costs a few milliseconds.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import faulthandler
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from corpus.limits import DEFAULT_LIMITS, Limits, format_size
+
+try:
+    import resource
+except ImportError:  # not on a POSIX system: no memory limit
+    resource = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -30,13 +46,34 @@ R = TypeVar("R")
 # The function every worker runs, set before the workers fork.
 _TASK: Callable[[Any], Any] | None = None
 
+# prctl(2): have the kernel send a signal when the parent dies.
+_PR_SET_PDEATHSIG = 1
 
-def _serve(connection: multiprocessing.connection.Connection) -> None:
+# What a worker sends back for an item: its result, the task's error, or "out of memory".
+_OK, _ERROR, _MEMORY = "ok", "error", "memory"
+
+
+def _serve(
+    connection: multiprocessing.connection.Connection,
+    max_memory: int | None,
+    parent: int,
+    inherited: list[multiprocessing.connection.Connection],
+) -> None:
     """A worker's loop: take an item, send back its result, until told to stop (None)."""
     # A worker is told to stop by its pipe closing or a None; ^C is the parent's to handle,
     # and a crash is reported by the parent as the file's error, not dumped on stderr.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.disable()
+    # The parent's ends of the pipes, this worker's and its elder siblings': held here, they
+    # would keep a pipe open after the parent is gone, and a worker waiting on it would wait forever.
+    for end in inherited:
+        end.close()
+    _die_with(parent)
+    # Whatever a reader prints goes to stderr: stdout carries the command's output (JSON Lines) alone.
+    with contextlib.suppress(OSError):
+        os.dup2(2, 1)
+    if max_memory is not None:
+        _limit_memory(max_memory)
     assert _TASK is not None
     while True:
         try:
@@ -47,10 +84,57 @@ def _serve(connection: multiprocessing.connection.Connection) -> None:
             return
         index, item = message
         try:
-            result = (True, _TASK(item))
+            result: tuple[str, Any] = (_OK, _TASK(item))
+        except MemoryError:
+            result = (_MEMORY, None)
         except BaseException as exc:  # the task's own errors: reported as a crash of this item
-            result = (False, f"{type(exc).__name__}: {exc}")
-        connection.send((index, result))
+            result = (_ERROR, f"{type(exc).__name__}: {exc}")
+        try:
+            connection.send((index, result))
+        except MemoryError:  # a result too large to pickle within the limit
+            connection.send((index, (_MEMORY, None)))
+
+
+def _die_with(parent: int) -> None:
+    """Be killed when the parent dies (Linux), even inside a hung reader: a killed add leaves no workers."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: a worker ends when it next reads its pipe
+        return
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
+
+
+def _limit_memory(extra: int) -> None:
+    """Let this process's address space grow by ``extra`` bytes over what it is now, no more."""
+    if resource is None:
+        return
+    try:
+        with open("/proc/self/statm") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return  # no /proc (not Linux): RLIMIT_AS would not mean the same, leave it
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = size + extra
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+# A worker that has grown by this much since it started (a large file leaves caches and a
+# fragmented heap behind) is replaced once it has sent its result, so that memory goes back.
+RECYCLE_GROWTH = 256 * 1024 * 1024
+
+
+def _resident(pid: int) -> int | None:
+    """The resident set of process ``pid`` in bytes; None where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 @dataclass
@@ -58,27 +142,49 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: multiprocessing.connection.Connection
     holding: int | None = None  # index of the item it works on
+    since: float = 0.0  # when it was given that item
+    started_at: int | None = None  # its resident set when it was forked (the parent's, then)
+
+    def grown(self) -> bool:
+        now = _resident(self.process.pid) if self.process.pid is not None else None
+        return now is not None and self.started_at is not None and now > self.started_at + RECYCLE_GROWTH
 
 
 class Pool(Generic[T, R]):
-    """``jobs`` forked workers running ``task``; see the module docstring."""
+    """``jobs`` forked workers running ``task`` under ``limits``' time and memory limits; see the module docstring.
 
-    def __init__(self, jobs: int, task: Callable[[T], R], on_crash: Callable[[T, str], R], *, window: int = 0) -> None:
+    ``on_crash(item, reason)`` makes the result of an item whose worker died, was
+    stopped at the time limit or ran out of memory; ``reason`` says which, for a user.
+    """
+
+    def __init__(
+        self,
+        jobs: int,
+        task: Callable[[T], R],
+        on_crash: Callable[[T, str], R],
+        *,
+        window: int = 0,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
         if jobs < 1:
             raise ValueError("a pool needs at least one worker")
         self.jobs = jobs
         self.task = task
         self.on_crash = on_crash
         self.window = window or 4 * jobs
+        self.limits = limits
         self._context = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
 
     def _start_worker(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child,), daemon=True)
+        inherited = [parent, *(w.connection for w in self._workers if not w.connection.closed)]
+        process = self._context.Process(
+            target=_serve, args=(child, self.limits.max_memory, os.getpid(), inherited), daemon=True
+        )
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return _Worker(process, parent, started_at=_resident(os.getpid()))
 
     def map(self, items: Iterable[T]) -> Iterator[R]:
         """The results of ``task`` on ``items``, in their order."""
@@ -90,7 +196,9 @@ class Pool(Generic[T, R]):
         next_in = next_out = 0
         exhausted = False
         try:
-            self._workers = [self._start_worker() for _ in range(self.jobs)]
+            self._workers = []
+            for _ in range(self.jobs):  # one at a time: each new worker closes its elders' pipes
+                self._workers.append(self._start_worker())
             while True:
                 # Hand out items to idle workers while the window has room.
                 for worker in self._workers:
@@ -102,8 +210,12 @@ class Pool(Generic[T, R]):
                         exhausted = True
                         break
                     pending[next_in] = item
-                    worker.connection.send((next_in, item))
-                    worker.holding = next_in
+                    try:
+                        worker.connection.send((next_in, item))
+                    except OSError:  # it died while idle (killed from outside): a fresh one takes the item
+                        worker = self._replace(self._workers.index(worker))
+                        worker.connection.send((next_in, item))
+                    worker.holding, worker.since = next_in, time.monotonic()
                     next_in += 1
                 while next_out in done:
                     yield done.pop(next_out)
@@ -115,37 +227,75 @@ class Pool(Generic[T, R]):
             self._stop()
 
     def _collect(self, pending: dict[int, T], done: dict[int, R]) -> None:
-        """Wait for a result or a dead worker; record what came back."""
+        """Wait for a result, a dead worker or one past its time; record what came back."""
         busy = [w for w in self._workers if w.holding is not None]
         if not busy:
             return
-        ready = multiprocessing.connection.wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+        wait: float | None = None
+        if self.limits.timeout is not None:
+            first = min(w.since for w in busy) + self.limits.timeout
+            wait = max(0.0, first - time.monotonic())
+        ready = multiprocessing.connection.wait(
+            [w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=wait
+        )
+        now = time.monotonic()
         for i, worker in enumerate(self._workers):
             if worker.holding is None:
                 continue
+            fresh = None
             if worker.connection in ready:
+                # Its successor is forked before the result lands here: forked after, it would
+                # share (and, as this process goes on, keep a stale copy of) a large result.
+                fresh = self._start_worker() if worker.grown() else None
                 try:
-                    index, (ok, value) = worker.connection.recv()
+                    index, (kind, value) = worker.connection.recv()
                 except (EOFError, OSError):
                     pass  # it died while sending: handled below as a death
                 else:
                     item = pending.pop(index)
-                    done[index] = value if ok else self.on_crash(item, f"the reader failed: {value}")
                     worker.holding = None
+                    if kind == _OK:
+                        done[index] = value
+                    elif kind == _ERROR:
+                        done[index] = self.on_crash(item, f"the reader failed: {value}")
+                    else:  # out of memory: a fresh worker, with all its memory to give, takes the next file
+                        done[index] = self.on_crash(item, self.limits.out_of_memory())
+                        fresh = fresh or self._start_worker()
+                    if fresh is not None:
+                        self._replace(i, fresh)
                     continue
             if worker.process.sentinel in ready or not worker.process.is_alive():
                 worker.process.join()
-                index = worker.holding
-                item = pending.pop(index)
-                done[index] = self.on_crash(item, _death(worker.process.exitcode))
-                worker.connection.close()
-                self._workers[i] = self._start_worker()
+                reason = _death(worker.process.exitcode, self.limits)
+            elif self.limits.timeout is not None and now - worker.since >= self.limits.timeout:
+                reason = self.limits.timed_out()
+            else:
+                if fresh is not None:  # not needed after all
+                    fresh.process.kill()
+                    fresh.process.join()
+                    fresh.connection.close()
+                continue
+            item = pending.pop(worker.holding)
+            done[worker.holding] = self.on_crash(item, reason)
+            self._replace(i, fresh)
+
+    def _replace(self, i: int, fresh: _Worker | None = None) -> _Worker:
+        """Stop worker ``i`` (it may be dead already); ``fresh``, or a new worker, takes its place."""
+        worker = self._workers[i]
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join()
+        worker.connection.close()
+        self._workers[i] = fresh or self._start_worker()
+        return self._workers[i]
 
     def _stop(self) -> None:
         for worker in self._workers:
             with contextlib.suppress(OSError):  # a worker that died has no pipe to tell
                 worker.connection.send(None)
         for worker in self._workers:
+            if worker.holding is not None:  # stopped mid-item (^C, an error in the caller): do not wait for it
+                worker.process.kill()
             worker.process.join(timeout=5)
             if worker.process.is_alive():
                 worker.process.kill()
@@ -154,14 +304,27 @@ class Pool(Generic[T, R]):
         self._workers = []
 
 
-def _death(exitcode: int | None) -> str:
+def _death(exitcode: int | None, limits: Limits) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
+        if name == "SIGABRT" and limits.max_memory is not None:
+            # What a C library does when an allocation fails: PDFium aborts at the memory limit.
+            return (
+                f"the process reading it died ({name}): the reader crashed on the file, or it needed more than "
+                f"{format_size(limits.max_memory)} of memory, the limit per file (raise it with --max-memory)"
+            )
+        if name == "SIGKILL":
+            return f"the process reading it was killed ({name}), perhaps by the system when memory ran short"
         return f"the process reading it died ({name}): the file crashed its reader"
     return f"the process reading it exited with code {exitcode}"
+
+
+def can_fork() -> bool:
+    """Can workers be forked here (everywhere but Windows)?"""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def default_jobs() -> int:

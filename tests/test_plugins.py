@@ -262,8 +262,10 @@ def test_sniff_sees_the_head_and_tail_of_a_long_text_and_read_the_whole(tmp_path
             return 1.0
 
         def read(self, source: SourceFile) -> Extract:
-            seen["read"] = len(source.text or "")
-            return Extract(paragraphs=[p for p in (source.text or "").split("\n\n") if p.strip()][:5])
+            # Readers run in a worker process: what this one saw comes back in its extract.
+            measured = {"sniffed": str(seen["sniff"]), "read": str(len(source.text or ""))}
+            paragraphs = [p for p in (source.text or "").split("\n\n") if p.strip()][:5]
+            return Extract(paragraphs=paragraphs, metadata=measured)
 
     class Plugin:
         @hookimpl
@@ -272,6 +274,7 @@ def test_sniff_sees_the_head_and_tail_of_a_long_text_and_read_the_whole(tmp_path
 
     with Corpus.open(tmp_path / "c.db", plugins=[Plugin()]) as corpus:
         (result,) = corpus.add([big])
-    assert result.reader == "measuring"
-    assert seen["read"] == len(alice) * 8 > 1_000_000
-    assert 70_000 < seen["sniff"] <= 80 * 1024
+        extract = corpus.source(result.source_id or 0).extract
+    assert result.reader == "measuring" and extract is not None
+    assert int(extract.metadata["read"]) == len(alice) * 8 > 1_000_000
+    assert 70_000 < int(extract.metadata["sniffed"]) <= 80 * 1024

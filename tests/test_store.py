@@ -91,10 +91,12 @@ def test_binary_and_empty_files_fail_alone_and_are_kept(tmp_path: Path, cli: Cli
         assert {Path(s.path).name for s in corpus.failed_sources()} == {"image.png", "empty.txt"}
 
 
-def test_missing_path_is_a_usage_error(cli: CliRunner, tmp_path: Path) -> None:
-    run = cli("--db", tmp_path / "c.db", "add", tmp_path / "nope.txt")
-    assert run.returncode == 2
-    assert "no such file or folder" in run.stderr and "Traceback" not in run.stderr
+def test_missing_path_is_a_failed_record_and_the_others_go_in(cli: CliRunner, tmp_path: Path) -> None:
+    run = cli("--db", tmp_path / "c.db", "add", "--json", tmp_path / "nope.txt", WEB_SEED)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    missing, seed = run.json_lines()
+    assert missing["status"] == "failed" and "no such file or folder" in missing["error"]
+    assert seed["status"] == "new"
 
 
 def test_a_killed_add_leaves_the_corpus_as_it_was(tmp_path: Path) -> None:

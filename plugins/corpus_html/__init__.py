@@ -63,7 +63,7 @@ class HtmlReader:
     def read(self, source: SourceFile) -> Extract:
         if source.text is None:
             raise ReaderError(f"{source.location}: not text, so not an HTML page")
-        tree = parse_page(source.text)
+        tree = parse_page(source.text, source.location)
         if tree is None:
             raise ReaderError(f"{source.location}: no HTML markup could be parsed from the page")
         strip_permalinks(tree)  # marks, not text: gone from the report of what was cut too

@@ -15,8 +15,12 @@ import re
 import lxml.html
 from lxml import etree
 
+from corpus import ReaderError
+
 __all__ = ["parse_page"]
 
+# libxml2's nesting limit without XML_PARSE_HUGE.
+_MAX_DEPTH = 256
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 # The parser trafilatura uses on its own: its heuristics assume a tree without
 # comment and processing-instruction nodes.
@@ -25,8 +29,14 @@ _PARSER = lxml.html.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lag behi
 )
 
 
-def parse_page(text: str) -> lxml.html.HtmlElement | None:
-    """The page's element tree, or ``None`` when there is no markup to speak of."""
+def parse_page(text: str, where: str) -> lxml.html.HtmlElement | None:
+    """The page's element tree, or ``None`` when there is no markup to speak of.
+
+    Raises :class:`corpus.ReaderError` for a page nested deeper than libxml2 goes
+    (``_MAX_DEPTH``): the parser stops there, and the rest of the page would be lost
+    without a word. The limit stays: lifting it (``huge_tree``) would let a page
+    nested 200,000 deep overflow the stack of every step that walks the tree.
+    """
     text = _XML_DECLARATION.sub(lambda m: " " * len(m.group(0)), text, count=1)
     if not text.strip():
         return None
@@ -34,4 +44,17 @@ def parse_page(text: str) -> lxml.html.HtmlElement | None:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+    for error in _PARSER.error_log:
+        if error.type_name != "ERR_RESOURCE_LIMIT":
+            continue
+        if "depth" in error.message.lower():
+            raise ReaderError(
+                f"{where}: the page nests its elements more than {_MAX_DEPTH} levels deep (at line {error.line}), "
+                "deeper than the HTML parser goes, so its text cannot be read whole"
+            )
+        reason = error.message.split(",", 1)[0].strip()  # libxml2 adds advice about its own options
+        at = f", line {error.line}" if error.line else ""
+        raise ReaderError(
+            f"{where}: the page is beyond what the HTML parser reads ({reason}{at}), so its text cannot be read whole"
+        )
     return root

@@ -20,7 +20,10 @@ the script when the text is Chinese, Japanese or Korean, else ``/Lang``).
 
 A PDF it cannot read is refused with a :class:`corpus.ReaderError` that says
 why: encrypted, broken (truncated or damaged), or image-only (a scan without a
-text layer). It registers through the ``corpus`` entry-point group like any
+text layer); so is one over the limits it is read under (``source.limits``):
+more pages than ``max_pages``, or streams that inflate to more than
+``max_decompressed_size``, measured before PDFium inflates them
+(``_streams``). It registers through the ``corpus`` entry-point group like any
 third-party plugin and uses only the public API of :mod:`corpus`, plus the
 line-level clean-up the PDF-text reader (``corpus_pdftext``) exports.
 """
@@ -38,6 +41,7 @@ from corpus_pdf._furniture import strip_furniture
 from corpus_pdf._lines import TextLine, page_lines
 from corpus_pdf._marks import strip_marks
 from corpus_pdf._paragraphs import Paragraph, paragraphs
+from corpus_pdf._streams import inflated_size
 from corpus_pdf._title import find_title, plausible
 
 __all__ = ["PdfReader", "corpus_register_readers"]
@@ -65,7 +69,11 @@ class PdfReader:
 
     def read(self, source: SourceFile) -> Extract:
         where = source.location
+        limits = source.limits
+        if limits.max_decompressed_size is not None:
+            limits.check_decompressed(inflated_size(source.data, limits.max_decompressed_size), where)
         with opened(source.data, where) as document:
+            limits.check_pages(len(document), where)
             pages = [page_lines(document, number) for number in range(len(document))]
             refuse_without_text(document, where, sum(len(line.text) for page in pages for line in page))
             info = metadata(document)

@@ -73,7 +73,7 @@ def corpus_canonical_text(title: str | None, sources: Sequence[SourceText]) -> C
     return build_canonical(sources)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     key: str
     variants: list[tuple[int, str]] = field(default_factory=list)

@@ -224,7 +224,7 @@ class Committer:
         if folded is None and status == "copy" and similarity is not None and self._attests_only(document_id, joined):
             store.set_similarity(source_id, round(similarity, 4))
         else:
-            self._update_canonical(document_id, (joined, fingerprint), folded)
+            self._update_canonical(document_id, (joined, fingerprint), folded, alone=status != "copy")
         for other in copies[1:]:
             self._merge_if_copy(document_id, other)
         for other in versions:
@@ -335,6 +335,8 @@ class Committer:
         document_id: int,
         joined: tuple[SourceText, fp.Fingerprint] | None = None,
         build: Build | None = None,
+        *,
+        alone: bool = False,
     ) -> None:
         """Update the canonical text; re-measure sources against it only if its text changed.
 
@@ -343,7 +345,8 @@ class Committer:
         only it is measured: the cost of the 40th copy is the cost of the 9th. Else
         (or when it is better structured than the source that shaped the text) the
         text is rebuilt from every source; when it stays as it was (a copy that adds
-        nothing), only the joined source is measured, else every source.
+        nothing), only the joined source is measured, else every source. A source
+        ``alone`` in a new document is its text: nothing is read back from the store.
         """
         store = self.store
         before = [text for text, _ in store.paragraphs(document_id)]
@@ -352,6 +355,10 @@ class Committer:
             canonical = build.canonical()
             measured = [joined[0]] if joined is not None else []
             source_ids = build.sources
+        elif alone and joined is not None and self.host.builtin_canonical:
+            build = Build.start([joined[0]])
+            canonical = build.canonical()
+            measured, source_ids = [joined[0]], [joined[0].source_id]
         else:
             sources = store.source_texts(document_id)
             source_ids = [s.source_id for s in sources]
@@ -363,9 +370,13 @@ class Committer:
                 canonical = self.host.canonical_text(current.title if current else None, sources)
             measured = list(sources)
         store.save_canonical(document_id, canonical)
-        store.save_canonical_build(document_id, build.to_bytes() if build is not None else None)
+        # Kept only where a source can fold into it (see _kept_build): most documents never need it.
+        keep = build is not None and len(build.sources) >= FIRST_SOURCES
+        store.save_canonical_build(document_id, build.to_bytes() if build is not None and keep else None)
         after = [p.text for p in canonical.paragraphs]
         cached = self._canonicals.get(document_id) if before == after else None
+        if cached is None and joined is not None and after == _texts(joined[0]):
+            cached = joined[1]  # the text is the joined source's, word for word (a new document's, mostly)
         canonical_fp = cached or fp.fingerprint(after, self.settings)
         self._canonicals.put(document_id, canonical_fp)
         if joined is not None and before == after:
@@ -385,6 +396,11 @@ class Committer:
             sources=source_ids,
             built="folded" if folded else "rebuilt",
         )
+
+
+def _texts(source: SourceText) -> list[str]:
+    """A source's title and paragraphs, as its fingerprint covers them."""
+    return ([source.title] if source.title else []) + list(source.paragraphs)
 
 
 def _plain(text: str) -> str:

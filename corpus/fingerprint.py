@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from corpus import normalise
 from corpus.errors import SettingsError
-from corpus.shingle import shingles
+from corpus.shingle import iter_shingles, shingles
 
 if TYPE_CHECKING:
     # numpy is imported with the first signature, not with this module.
@@ -103,15 +103,33 @@ class FingerprintSettings:
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What matching needs to know about one text; small and picklable (it crosses processes)."""
+    """What matching needs to know about one text; small and picklable (it crosses processes).
+
+    The shingles are kept as their hashes (the store's hash function, as the MinHash
+    takes them): 4 bytes a shingle, where a set of strings would take some 80, and a
+    long text has millions. Two texts' shingle overlap is measured on them; two
+    distinct shingles of two ordinary texts share a 32-bit hash about once in a
+    hundred pairs of documents, which moves a similarity by less than 0.0001.
+    """
 
     tokens: tuple[str, ...]  # the normalised token stream, for alignment
-    shingles: frozenset[str]
+    hashes: bytes  # the shingles' 32-bit hashes, distinct, sorted, little-endian uint32
     exact_key: str
     is_short: bool  # too few shingles for MinHash: matched exactly on the normal form
     # The MinHash signature, only when asked for, never for a short text;
     # ``minhash.to_leanminhash()`` gives it as a datasketch LeanMinHash.
     minhash: Signature | None = None
+    shingle_size: int = 5
+
+    @property
+    def shingle_count(self) -> int:
+        """How many distinct shingles the text has."""
+        return len(self.hashes) // 4
+
+    @property
+    def shingles(self) -> frozenset[str]:
+        """The shingles themselves, made again from the tokens (to hand them to datasketch, say)."""
+        return frozenset(shingles(self.tokens, self.shingle_size))
 
 
 def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings, *, signature: bool = False) -> Fingerprint:
@@ -120,20 +138,22 @@ def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings, *, sig
     ``signature`` also computes the MinHash, which only the index needs; comparing
     two texts uses the real shingles.
     """
-    toks: list[str] = []
-    for paragraph in paragraphs:
-        toks.extend(normalise.tokens(paragraph))
-    shingle_set = frozenset(shingles(toks, settings.shingle_size))
-    exact_key = hashlib.sha256(" ".join(toks).encode("utf-8")).hexdigest()
-    short = len(shingle_set) < settings.min_shingles
+    from corpus import minhash as mh  # numpy: imported by the first fingerprint, not by this module
+
+    per_paragraph = [normalise.token_tuple(paragraph) for paragraph in paragraphs]
+    toks = tuple(token for paragraph in per_paragraph for token in paragraph)
+    size = settings.shingle_size
+    # One shingle string at a time, hashed and dropped: never a set of them all.
+    hashes = mh.distinct(mh.hash_shingles(iter_shingles(toks, size), settings.hash_function))
+    # The SHA-256 of all tokens joined by spaces, a paragraph at a time (never the whole text as one string).
+    exact = hashlib.sha256()
+    for n, paragraph in enumerate(p for p in per_paragraph if p):
+        exact.update(((" " if n else "") + " ".join(paragraph)).encode("utf-8"))
+    short = len(hashes) < settings.min_shingles
     minhash: Signature | None = None
     if signature and not short:
-        from corpus import minhash as mh
-
-        minhash = mh.signature(
-            shingle_set, num_perm=settings.num_perm, seed=settings.seed, hashfunc=settings.hash_function
-        )
-    return Fingerprint(tuple(toks), shingle_set, exact_key, short, minhash)
+        minhash = mh.signature_of(hashes, num_perm=settings.num_perm, seed=settings.seed)
+    return Fingerprint(toks, mh.to_bytes(hashes), exact.hexdigest(), short, minhash, size)
 
 
 def fingerprint_source(

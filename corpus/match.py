@@ -36,7 +36,6 @@ from difflib import SequenceMatcher
 from enum import Enum
 
 from corpus.fingerprint import Fingerprint
-from corpus.shingle import jaccard
 
 # Cheap exit: below both of these, the texts share too little to be related.
 RELATED_JACCARD = 0.3
@@ -98,8 +97,10 @@ def compare(a: Fingerprint, b: Fingerprint) -> Comparison:
     if a.is_short or b.is_short:
         same = 1.0 if a.exact_key == b.exact_key else 0.0
         return Comparison(same, same, 1.0 if same else 0.0)
-    shared = len(a.shingles & b.shingles)
-    small, large = sorted((len(a.shingles), len(b.shingles)))
+    from corpus.minhash import shared_count  # numpy: already loaded by the fingerprints compared
+
+    shared = shared_count(a.hashes, b.hashes)
+    small, large = sorted((a.shingle_count, b.shingle_count))
     shingle_jaccard = shared / (small + large - shared)
     shingle_containment = shared / small
     size_ratio = small / large
@@ -115,7 +116,11 @@ def shingle_similarity(a: Fingerprint, b: Fingerprint) -> float:
     """Jaccard of the shingle sets (exact match of the normal form for short texts)."""
     if a.is_short or b.is_short:
         return 1.0 if a.exact_key == b.exact_key else 0.0
-    return jaccard(a.shingles, b.shingles)
+    from corpus.minhash import shared_count
+
+    shared = shared_count(a.hashes, b.hashes)
+    union = a.shingle_count + b.shingle_count - shared
+    return shared / union if union else 1.0
 
 
 @dataclass(frozen=True)

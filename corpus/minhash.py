@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import sys
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -143,9 +143,14 @@ def _swapped(values: bytes) -> bytes:
     return np.frombuffer(values, dtype=np.uint32).byteswap().tobytes()
 
 
-def signature(shingles: Collection[str], *, num_perm: int, seed: int, hashfunc: str) -> Signature:
+def signature(shingles: Iterable[str], *, num_perm: int, seed: int, hashfunc: str) -> Signature:
     """The signature of a set of shingles (an empty set gives datasketch's empty sketch: all 2**32 - 1)."""
-    hashes = hash_shingles(shingles, hashfunc)
+    return signature_of(hash_shingles(shingles, hashfunc), num_perm=num_perm, seed=seed)
+
+
+def signature_of(hashes: Hashes, *, num_perm: int, seed: int) -> Signature:
+    """The signature of shingles given as their hashes (repeats change nothing; ``hashes`` is not changed)."""
+    hashes = hashes.copy()  # mixed in place below
     a, b = permutations(num_perm, seed)
     out = np.full(num_perm, _MAX, dtype=np.uint32)
     n = len(hashes)
@@ -170,16 +175,43 @@ def signature(shingles: Collection[str], *, num_perm: int, seed: int, hashfunc: 
     return Signature(seed, out.astype("<u4", copy=False).tobytes())
 
 
-def hash_shingles(shingles: Collection[str], hashfunc: str) -> Hashes:
+def hash_shingles(shingles: Iterable[str], hashfunc: str) -> Hashes:
     """Each shingle's UTF-8 bytes hashed once with the named hash function, as a uint32 array."""
     encoded = map(str.encode, shingles)
     if hashfunc == "xxh32":
-        return np.fromiter(map(xxhash.xxh32_intdigest, encoded), dtype=np.uint32, count=len(shingles))
+        count = len(shingles) if isinstance(shingles, Collection) else -1
+        return np.fromiter(map(xxhash.xxh32_intdigest, encoded), dtype=np.uint32, count=count)
     if hashfunc == "sha1":
         # The first 4 digest bytes of each, read as little-endian uint32 in one go.
         digests = b"".join([hashlib.sha1(data).digest()[:4] for data in encoded])
         return np.frombuffer(digests, dtype="<u4").astype(np.uint32)
     raise unknown_hash_function(hashfunc)
+
+
+def distinct(hashes: Hashes) -> Hashes:
+    """The distinct values, sorted."""
+    return np.unique(hashes)
+
+
+def to_bytes(hashes: Hashes) -> bytes:
+    return hashes.astype("<u4", copy=False).tobytes()
+
+
+def from_bytes(data: bytes) -> Hashes:
+    return np.frombuffer(data, dtype="<u4")
+
+
+def shared_count(a: bytes, b: bytes) -> int:
+    """How many values two sorted runs of distinct hashes (:func:`to_bytes`) have in common."""
+    x, y = from_bytes(a), from_bytes(b)
+    if not len(x) or not len(y):
+        return 0
+    if len(x) > len(y):
+        x, y = y, x
+    # Each value of the shorter run looked up in the longer by binary search.
+    at = np.searchsorted(y, x)
+    at[at == len(y)] = 0
+    return int(np.count_nonzero(y[at] == x))
 
 
 @lru_cache(maxsize=8)

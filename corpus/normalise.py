@@ -22,7 +22,6 @@ without Han characters never reaches OpenCC.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
 from corpus.text.scripts import fold_han_script, is_unspaced, script_of
 
@@ -60,15 +59,50 @@ def tokens(text: str) -> list[str]:
     return list(_tokens(text))
 
 
-@lru_cache(maxsize=65_536)
+def token_tuple(text: str) -> tuple[str, ...]:
+    """:func:`tokens` as the tuple kept (shared with the cache: no copy of a long text's tokens)."""
+    return _tokens(text)
+
+
+# Recently tokenised texts (the canonical text is built from the same paragraphs
+# again and again), least recently used out, bounded by the tokens held (some 8 bytes
+# each), not by the number of texts. A text too long for that (one paragraph may be a
+# whole book) has a place of its own: the last such text is kept, whatever else comes.
+CACHE_TOKENS = 2_000_000
+_cache: dict[str, tuple[str, ...]] = {}
+_cached_tokens = 0
+_long: tuple[str, tuple[str, ...]] | None = None
+# One string object per distinct token, across texts: a long text repeats its words
+# and characters millions of times, and a str each would take ten times the memory of
+# the text. Bounded too: emptied when it holds this many.
+SAME_TOKENS = 200_000
+_same: dict[str, str] = {}
+
+
 def _tokens(text: str) -> tuple[str, ...]:
-    # Cached: the canonical text is rebuilt from the same paragraphs many times.
+    global _cached_tokens, _long
+    if _long is not None and (_long[0] is text or _long[0] == text):
+        return _long[1]
+    found = _cache.pop(text, None)
+    if found is None:
+        found = _tokenise(text)
+        if len(found) > CACHE_TOKENS // 2:
+            _long = (text, found)
+            return found
+        _cached_tokens += len(found)
+        while _cache and _cached_tokens > CACHE_TOKENS:
+            _cached_tokens -= len(_cache.pop(next(iter(_cache))))
+    _cache[text] = found  # most recent last
+    return found
+
+
+def _tokenise(text: str) -> tuple[str, ...]:
     out: list[str] = []
     word: list[str] = []
     han = False
-    # One string object per distinct token: a long text repeats its words and characters
-    # millions of times, and a str each would take ten times the memory of the text.
-    same: dict[str, str] = {}
+    if len(_same) > SAME_TOKENS:
+        _same.clear()
+    same = _same
     for ch in fold(text):
         cls = _classify(ch)
         if cls == _WORD:

@@ -7,7 +7,7 @@ taken across paragraph boundaries, as copies often split paragraphs differently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 
 SEPARATOR = "\x1f"
@@ -20,6 +20,17 @@ def shingles(tokens: Sequence[str], size: int) -> set[str]:
     if len(tokens) <= size:
         return {SEPARATOR.join(tokens)}
     return {SEPARATOR.join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def iter_shingles(tokens: Sequence[str], size: int) -> Iterator[str]:
+    """The shingles of :func:`shingles` one at a time, repeats included (nothing is held)."""
+    if not tokens:
+        return
+    if len(tokens) <= size:
+        yield SEPARATOR.join(tokens)
+        return
+    for i in range(len(tokens) - size + 1):
+        yield SEPARATOR.join(tokens[i : i + size])
 
 
 def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:

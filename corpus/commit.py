@@ -13,6 +13,7 @@ committed: what was reported is in the store.
 from __future__ import annotations
 
 import math
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ from corpus.store import SourceRow, Store
 
 GROUP_SOURCES = 500
 GROUP_SECONDS = 1.0
+# A writer that found the store locked past SQLite's busy timeout tries again after this.
+LOCK_RETRY_SECONDS = 0.1
 
 
 class Committer:
@@ -56,7 +59,7 @@ class Committer:
     def add(self, prepared: Prepared) -> list[AddResult]:
         """Add one source; returns the results of the group it closed, if it closed one."""
         if not self._group:
-            self.store.db.execute("BEGIN IMMEDIATE")
+            self._begin()
             self._group_started = time.monotonic()
             # Between groups another writer may have changed canonical texts: cached
             # fingerprints are good only while this transaction holds the write lock.
@@ -65,6 +68,22 @@ class Committer:
         if len(self._group) >= self.group_sources or time.monotonic() - self._group_started >= self.group_seconds:
             return self.flush()
         return []
+
+    def _begin(self) -> None:
+        """Take the store's write lock for a group, waiting as long as other writers hold it.
+
+        Other ``corpus add`` runs on the same store commit a group at a time: each wait
+        (SQLite's busy timeout) ends when one of them commits, so this writer waits its
+        turn instead of failing, however long they run.
+        """
+        while True:
+            try:
+                self.store.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorname", "") not in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                    raise
+                time.sleep(LOCK_RETRY_SECONDS)
 
     def flush(self) -> list[AddResult]:
         """Commit the group in flight; returns its results."""

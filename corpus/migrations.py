@@ -188,7 +188,10 @@ def migrate(db: sqlite3.Connection) -> None:
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            raise
+            # Two processes opening a new store at once both try its migrations: the one
+            # that lost the race finds the migration recorded by the other and goes on.
+            if db.execute("SELECT 1 FROM _migrations WHERE version = ?", (version,)).fetchone() is None:
+                raise
 
 
 def latest_version() -> int:

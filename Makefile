@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: demo test lint typecheck clean bench-env
+.PHONY: demo test lint typecheck clean bench-env bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,8 @@ $(BENCH_VENV)/.installed: Makefile
 	touch $@
 
 bench-env: $(BENCH_VENV)/.installed
+
+# Every speed, memory and signature figure, beside its alternatives, written into
+# benchmarks/RESULTS.md with the date and the machine (hours: the 100,000-file run is in it).
+bench: $(STAMP) bench-env
+	$(BIN)/python benchmarks/bench.py

@@ -573,6 +573,37 @@ def source(state: State, source_id: int, raw: bool, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Rebuild what can be rebuilt (index rows, canonical texts, kept builds, lengths) in one transaction, "
+    "and say what cannot be.",
+)
+@json_option
+@click.pass_obj
+@handles_errors
+def check(state: State, repair: bool, as_json: bool) -> None:
+    """Verify the store: bytes against their sha256, the indexes, provenance, events, canonical texts.
+
+    One line per problem, naming its source or document. Exit 0 when nothing is wrong (with
+    --repair: when nothing is left wrong), 1 otherwise. Without --repair nothing is written.
+    """
+    from corpus.check import check_store  # the canonical-text policy: only this command needs it
+
+    with state.open(reads_sources=True, read_only=not repair) as corpus:
+        checked = check_store(corpus.store, corpus.host, repair=repair)
+    if as_json:
+        for problem in checked.problems:
+            emit(problem.to_dict(checked.is_repaired(problem)))
+        emit(checked.summary())
+    else:
+        for line in checked.lines():
+            out.print(line, markup=False, soft_wrap=True)
+    if not checked.clean:
+        sys.exit(1)
+
+
+@cli.command()
 @json_option
 @handles_errors
 def readers(as_json: bool) -> None:

@@ -318,14 +318,15 @@ class Committer:
         if not self.host.builtin_canonical:
             return False
         wanted = [_plain(t) for t in ([joined.title] if joined.title else []) + list(joined.paragraphs)]
-        position: dict[str, int] = {}
+        positions: dict[str, list[int]] = {}
         for n, (text, _) in enumerate(self.store.paragraphs(document_id)):
-            position.setdefault(_plain(text), n)
+            positions.setdefault(_plain(text), []).append(n)
         # Every paragraph of each, both ways: a copy that lacked one would lower its
         # support, and the policy might then judge it a leftover of the others.
-        if not wanted or {text for text in wanted if text} != set(position):
+        if not wanted or {text for text in wanted if text} != set(positions):
             return False
-        self.store.attest(document_id, joined.source_id, sorted({position[text] for text in wanted if text}))
+        # A paragraph the text holds twice (a repeated heading, an "<item>") is attested at each place.
+        self.store.attest(document_id, joined.source_id, sorted(n for at in positions.values() for n in at))
         self.store.save_canonical_build(document_id, None)  # it no longer holds every source
         self.store.log("attest", document_id=document_id, source_id=joined.source_id, paragraphs=len(set(wanted)))
         return True

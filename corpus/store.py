@@ -195,6 +195,20 @@ class Store:
             raise StoreError(f"no bytes stored for sha256 {sha256}")
         return zlib.decompress(row[1]) if row[0] == "zlib" else bytes(row[1])
 
+    def replace_blob(self, sha256: str, size: int, compressed: bytes) -> None:
+        """Put back a source's bytes whose stored copy was damaged (``corpus check --repair``)."""
+        update = "UPDATE blobs SET size = ?, compression = 'zlib', data = ? WHERE sha256 = ?"
+        self.db.execute(update, (size, compressed, sha256))
+        self.put_blob(sha256, size, compressed)
+
+    def each_stored_source(self) -> Iterator[tuple[Any, ...]]:
+        """(id, sha256, status, extract JSON, minhash, blob size, compression, compressed bytes) of every
+        source, oldest first, one row in memory at a time; the blob's columns are None when it is missing."""
+        yield from self.db.execute(
+            """SELECT s.id, s.sha256, s.status, s.extract, s.minhash, b.size, b.compression, b.data
+               FROM sources s LEFT JOIN blobs b ON b.sha256 = s.sha256 ORDER BY s.id"""
+        )
+
     def source_id_for(self, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row[0]) if row else None
@@ -261,6 +275,13 @@ class Store:
         )
         return tuple(r[0] for r in rows)
 
+    def sources_without_location(self) -> list[int]:
+        """Sources no location is recorded for: nothing says where their bytes came from."""
+        rows = self.db.execute(
+            "SELECT id FROM sources s WHERE NOT EXISTS (SELECT 1 FROM locations l WHERE l.source_id = s.id) ORDER BY id"
+        )
+        return [int(r[0]) for r in rows]
+
     _SOURCE_COLUMNS = """s.id, s.sha256, s.status, s.media_type, s.encoding, s.encoding_confidence,
         s.reader, s.reader_version, s.error, s.added_at, s.extract, p.document_id, p.joined_as,
         p.joined_similarity, p.similarity"""
@@ -322,6 +343,30 @@ class Store:
             out.append(SourceText(source_id, extract.title, extract.paragraphs, extract.metadata))
         return out
 
+    def unattached_sources(self) -> list[tuple[int, int | None, bool]]:
+        """Ok sources without a live document: (source id, its provenance's document or None, whether that exists)."""
+        rows = self.db.execute(
+            """SELECT s.id, p.document_id, d.id IS NOT NULL FROM sources s LEFT JOIN provenance p ON p.source_id = s.id
+               LEFT JOIN documents d ON d.id = p.document_id
+               WHERE s.status = 'ok' AND (d.id IS NULL OR d.merged_into IS NOT NULL) ORDER BY s.id"""
+        )
+        return [(int(s), d, bool(e)) for s, d, e in rows]
+
+    def stray_provenance(self) -> list[tuple[int, int]]:
+        """(source id, document id) of provenance whose source is failed or missing."""
+        rows = self.db.execute(
+            "SELECT p.source_id, p.document_id FROM provenance p LEFT JOIN sources s ON s.id = p.source_id "
+            "WHERE s.status IS NOT 'ok' ORDER BY p.source_id"
+        )
+        return [(int(s), int(d)) for s, d in rows]
+
+    def move_source(self, source_id: int, document_id: int | None) -> None:
+        """Point a source's provenance at another document; with None, drop it (``corpus check --repair``)."""
+        if document_id is None:
+            self.db.execute("DELETE FROM provenance WHERE source_id = ?", (source_id,))
+        else:
+            self.db.execute("UPDATE provenance SET document_id = ? WHERE source_id = ?", (document_id, source_id))
+
     # -- index ---------------------------------------------------------------------
     def add_bands(self, source_id: int, keys: Iterable[int]) -> None:
         self.db.executemany(
@@ -373,6 +418,31 @@ class Store:
                 for (document_id,) in rows:
                     shared[document_id] = shared.get(document_id, 0) + 1
         return shared
+
+    @staticmethod
+    def _index_table(index: str) -> str:
+        """The table of an index of sources, as ``corpus check`` names them: ``lsh`` or ``paragraph``."""
+        return {"lsh": "lsh_bands", "paragraph": "paragraph_index"}[index]
+
+    def index_rows(self, index: str) -> Iterator[tuple[int, int]]:
+        """(source id, key) of every row of an index, by source id: SQLite sorts them in bounded memory."""
+        yield from self.db.execute(f"SELECT source_id, key FROM {self._index_table(index)} ORDER BY source_id, key")
+
+    def index_strays(self, index: str) -> list[tuple[int, int]]:
+        """(source id, how many rows) of an index's rows that belong to no ok source."""
+        rows = self.db.execute(
+            f"SELECT source_id, count(*) FROM {self._index_table(index)} WHERE source_id NOT IN "
+            "(SELECT id FROM sources WHERE status = 'ok') GROUP BY source_id ORDER BY source_id"
+        )
+        return [(int(s), int(n)) for s, n in rows]
+
+    def unindex(self, index: str, source_id: int | None, keys: Iterable[int] = ()) -> None:
+        """Drop a source's rows with these keys from an index; with None, the rows of no ok source."""
+        table = self._index_table(index)
+        if source_id is None:
+            self.db.execute(f"DELETE FROM {table} WHERE source_id NOT IN (SELECT id FROM sources WHERE status = 'ok')")
+        else:
+            self.db.executemany(f"DELETE FROM {table} WHERE key = ? AND source_id = ?", [(k, source_id) for k in keys])
 
     # -- documents -----------------------------------------------------------------
     def create_document(self) -> int:
@@ -513,6 +583,31 @@ class Store:
         )
         return [(text, tuple(json.loads(src))) for text, src in rows]
 
+    def each_live_document(self) -> Iterator[tuple[int, str | None, str, int]]:
+        """(id, title, text, chars) of every live document, oldest first, one in memory at a time."""
+        yield from self.db.execute("SELECT id, title, text, chars FROM documents WHERE merged_into IS NULL ORDER BY id")
+
+    def documents_without_sources(self) -> list[int]:
+        rows = self.db.execute(
+            "SELECT id FROM documents d WHERE merged_into IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM provenance p WHERE p.document_id = d.id) ORDER BY id"
+        )
+        return [int(r[0]) for r in rows]
+
+    _NOT_LIVE = "document_id NOT IN (SELECT id FROM documents WHERE merged_into IS NULL)"
+
+    def stray_document_rows(self) -> list[tuple[str, int]]:
+        """(table, document id) of canonical paragraphs and kept builds of documents merged away or missing."""
+        rows = self.db.execute(
+            f"""SELECT 'paragraphs', document_id FROM paragraphs WHERE {self._NOT_LIVE} GROUP BY document_id
+                UNION ALL SELECT 'canonical_builds', document_id FROM canonical_builds WHERE {self._NOT_LIVE}"""
+        )
+        return [(str(t), int(d)) for t, d in rows]
+
+    def drop_stray_document_rows(self) -> None:
+        self.db.execute(f"DELETE FROM paragraphs WHERE {self._NOT_LIVE}")
+        self.db.execute(f"DELETE FROM canonical_builds WHERE {self._NOT_LIVE}")
+
     def relate(self, document_id: int, other_id: int, relation: str, similarity: float | None) -> None:
         for a, b in ((document_id, other_id), (other_id, document_id)):
             self.db.execute(
@@ -541,6 +636,43 @@ class Store:
             {"id": r[0], "at": r[1], "kind": r[2], "document_id": r[3], "source_id": r[4], **json.loads(r[5])}
             for r in rows
         ]
+
+    def unlogged(self) -> list[tuple[str, int]]:
+        """What the event log has no record of: ('source', id) added, ('document', id) live without an
+        add event naming them; ('merged', id) merged without a merge event absorbing it."""
+        rows = self.db.execute(
+            """SELECT 'source', id FROM (SELECT id FROM sources WHERE status = 'ok'
+                   EXCEPT SELECT source_id FROM events WHERE kind = 'add')
+               UNION ALL SELECT 'document', id FROM (SELECT id FROM documents WHERE merged_into IS NULL
+                   EXCEPT SELECT document_id FROM events WHERE kind = 'add')
+               UNION ALL SELECT 'merged', id FROM (SELECT id FROM documents WHERE merged_into IS NOT NULL
+                   EXCEPT SELECT json_extract(detail, '$.absorbed') FROM events WHERE kind = 'merge')"""
+        )
+        return [(str(k), int(i)) for k, i in rows]
+
+    def latest_events(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(document id, detail) of each document's latest event of a kind, by document id."""
+        rows = self.db.execute(
+            """SELECT e.document_id, e.detail FROM events e JOIN (SELECT max(id) AS id FROM events
+               WHERE kind = ? AND document_id IS NOT NULL GROUP BY document_id) m ON m.id = e.id
+               ORDER BY e.document_id""",
+            (kind,),
+        )
+        return ((int(d), json.loads(detail)) for d, detail in rows)
+
+    def source_event(self, source_id: int, kind: str) -> dict[str, Any] | None:
+        """The latest event of a kind about a source, as :meth:`events` gives it."""
+        row = self.db.execute(
+            "SELECT id, at, kind, document_id, source_id, detail FROM events WHERE source_id = ? AND kind = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (source_id, kind),
+        ).fetchone()
+        keys = ("id", "at", "kind", "document_id", "source_id")
+        return {**dict(zip(keys, row, strict=False)), **json.loads(row[5])} if row else None
+
+    def integrity_errors(self) -> list[str]:
+        """What SQLite's own ``PRAGMA integrity_check`` finds wrong with the file (empty when nothing)."""
+        return [str(r[0]) for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
 
     def counts(self) -> dict[str, int]:
         one = self.db.execute

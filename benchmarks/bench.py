@@ -68,7 +68,8 @@ def run(script: str, *args: str) -> str:
 def section(runs: int, quick: bool) -> str:
     today = dt.date.today().isoformat()
     speed = run("speed.py", "--runs", str(runs), *(() if quick else ("--big",)))
-    signatures = run("signatures.py", "--runs", str(max(3, runs)))
+    # (its own title line gives way to this section's heading)
+    signatures = re.sub(r"\A# .*\n+", "", run("signatures.py", "--runs", str(max(3, runs))))
     heading = f"## {today}: speed and memory (`make bench`, commit {commit()})"
     return "\n\n".join(
         [

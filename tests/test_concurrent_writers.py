@@ -41,7 +41,8 @@ def partition(db: Path) -> Partition:
 
 
 def versions(db: Path) -> int:
-    return sqlite3.connect(db).execute("SELECT count(*) FROM relations WHERE relation = 'version'").fetchone()[0]
+    row = sqlite3.connect(db).execute("SELECT count(*) FROM relations WHERE relation = 'version'").fetchone()
+    return int(row[0])
 
 
 def start(db: Path, files: list[Path]) -> subprocess.Popen[str]:

@@ -211,7 +211,12 @@ def _best_of(data: bytes, ranking: list[_Candidate]) -> Decoded:
 
 
 def _confidence(ranking: list[_Candidate], index: int) -> float:
-    """Probability of the chosen candidate among all, from their costs in bits."""
+    """Probability of the chosen candidate among all, from their costs in bits.
+
+    The chosen one is not always the cheapest: a cheaper candidate may read the
+    sample but not the whole data, and be thousands of bits cheaper, so the
+    differences are bounded both ways (2**1024 overflows a float).
+    """
     chosen = ranking[index].cost
-    total = sum(math.pow(2.0, max(-60.0, chosen - c.cost)) for c in ranking)
+    total = sum(math.pow(2.0, min(60.0, max(-60.0, chosen - c.cost))) for c in ranking)
     return round(min(0.99, max(0.01, 1.0 / total)), 3)

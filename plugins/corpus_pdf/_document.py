@@ -81,7 +81,11 @@ def _count_images(page: pdfium.PdfPage) -> int:
 
 def metadata(document: pdfium.PdfDocument) -> dict[str, str]:
     """The document information the PDF declares, as strings: only what is present and sane."""
-    info = {key: value.strip() for key, value in document.get_metadata_dict().items() if value and value.strip()}
+    try:
+        declared = document.get_metadata_dict()
+    except UnicodeDecodeError:  # a string that is not UTF-16 (a lone surrogate): the text is still read
+        declared = {}
+    info = {key: value.strip() for key, value in declared.items() if value and value.strip()}
     out: dict[str, str] = {"pages": str(len(document))}
     for key, name in (("Producer", "producer"), ("Creator", "creator"), ("Author", "author"), ("Subject", "subject")):
         if key in info:
@@ -96,7 +100,10 @@ def metadata(document: pdfium.PdfDocument) -> dict[str, str]:
 
 
 def declared_title(document: pdfium.PdfDocument) -> str | None:
-    title = str(document.get_metadata_value("Title") or "").strip()
+    try:
+        title = str(document.get_metadata_value("Title") or "").strip()
+    except UnicodeDecodeError:  # not UTF-16 (a lone surrogate): no declared title
+        return None
     return title or None
 
 

@@ -28,10 +28,9 @@ and sized for CI: the ``corpus-fuzz`` profile. ``CORPUS_FUZZ_PROFILE=corpus-fuzz
 runs 25 times as many examples, random ones, to look for new failures by hand. A
 call that does not return within ``HANG_SECONDS`` fails its example as a hang.
 
-A failure found here in the decoder, the text helpers or the text readers is fixed
-there and its input kept as an ``@example``. One in code owned elsewhere is kept as
-a strict xfail case (``test_known_bug_*``, at the end) and stepped over by the fuzz
-tests (``known_bug``) until it is fixed.
+A failure found here is fixed where it is and its input kept as an ``@example`` or
+a test of its own (the HTML reader on a form feed, the PDF reader on a lone surrogate
+in its metadata, at the end).
 """
 
 from __future__ import annotations
@@ -42,7 +41,6 @@ import io
 import os
 import re
 import signal
-import traceback
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -143,10 +141,6 @@ def check_readers(name: str, data: bytes) -> None:
                 extract = registered.reader.read(source)
             except CorpusError:
                 continue
-            except Exception as exc:
-                if known_bug(registered, source, exc):
-                    continue
-                raise
         assert isinstance(extract, Extract), (registered.name, extract)
     with hang_guard(f"read_extract({name!r})"):
         try:
@@ -154,45 +148,6 @@ def check_readers(name: str, data: bytes) -> None:
         except CorpusError:
             return
     assert isinstance(extract, Extract)
-
-
-# The bugs fuzzing found in files this test may not change (another engineer's), each
-# kept as xfail(strict) cases in test_known_bug_* at the end. Until one is fixed, the
-# fuzz tests step over that one failure, so that they can find the next; once it is
-# fixed, its xfail cases fail (strict): delete them and its step-over here.
-_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def known_html_control_bug(registered: RegisteredReader, source: SourceFile, exc: Exception) -> bool:
-    """Bug 1: the HTML reader fails with lxml's ValueError on a page holding a form feed (or another control).
-
-    The core's decoder lets a few control characters through (a form feed is HTML
-    whitespace); lxml's HTML parser keeps them in the tree, but refuses them when a
-    tree's text is set again, which trafilatura and ``_navigation`` do.
-    """
-    return (
-        registered.name == "html"
-        and isinstance(exc, ValueError)
-        and "XML compatible" in str(exc)
-        and _XML_INCOMPATIBLE.search(source.text or "") is not None
-    )
-
-
-def known_pdf_metadata_bug(registered: RegisteredReader, source: SourceFile, exc: Exception) -> bool:
-    """Bug 2: the PDF reader fails with a UnicodeDecodeError on a metadata string holding a lone UTF-16 surrogate.
-
-    pypdfium2's ``get_metadata_dict`` and ``get_metadata_value`` decode what PDFium
-    gives strictly; ``corpus_pdf._document`` calls them unguarded.
-    """
-    return (
-        registered.name == "pdf"
-        and isinstance(exc, UnicodeDecodeError)
-        and any(frame.name.startswith("get_metadata") for frame in traceback.extract_tb(exc.__traceback__))
-    )
-
-
-def known_bug(registered: RegisteredReader, source: SourceFile, exc: Exception) -> bool:
-    return known_html_control_bug(registered, source, exc)
 
 
 # -- text: words of several scripts, in many encodings ---------------------------------
@@ -1018,12 +973,6 @@ def _page_break_before_first_section() -> bytes:
     return data[:at] + b"\f\n" + data[at:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="bug 1: corpus_html fails with lxml's 'All strings must be XML compatible' ValueError on a page "
-    "holding a form feed (or another control character the decoder lets through), instead of reading it",
-)
 @pytest.mark.parametrize(
     "data",
     [
@@ -1033,7 +982,8 @@ def _page_break_before_first_section() -> bytes:
         pytest.param(_page_break_before_first_section(), id="rfc-page-break-after-toc"),
     ],
 )
-def test_known_bug_html_reader_on_control_characters(data: bytes) -> None:
+def test_html_reader_reads_a_page_holding_a_form_feed(data: bytes) -> None:
+    """Bug 1, fixed: lxml refused the form feed when trafilatura or _navigation set an element's text."""
     html = next(r for r in readers() if r.name == "html")
     source = load(Path("page.html"), data)
     assert source.media_type == "text/html" and source.text is not None

@@ -26,6 +26,7 @@ plugin, and uses only the public API of :mod:`corpus`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from copy import deepcopy
 from itertools import takewhile
@@ -47,6 +48,9 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CONFIDENCE = 0.9
 
 
+# The characters XML does not allow (tab, line feed and carriage return aside).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
 class HtmlReader:
     """Reads HTML and XHTML pages; see the module docstring."""
 
@@ -63,7 +67,17 @@ class HtmlReader:
     def read(self, source: SourceFile) -> Extract:
         if source.text is None:
             raise ReaderError(f"{source.location}: not text, so not an HTML page")
-        tree = parse_page(source.text, source.location)
+        try:
+            return self._read(source, source.text)
+        except ValueError as exc:
+            if "XML compatible" not in str(exc):
+                raise
+        # lxml refuses to give an element a text holding a control character (a form feed, which
+        # trafilatura's clean-up keeps): such a page is read again with them as line breaks.
+        return self._read(source, _CONTROL.sub("\n", source.text))
+
+    def _read(self, source: SourceFile, text: str) -> Extract:
+        tree = parse_page(text, source.location)
         if tree is None:
             raise ReaderError(f"{source.location}: no HTML markup could be parsed from the page")
         strip_permalinks(tree)  # marks, not text: gone from the report of what was cut too
@@ -92,7 +106,7 @@ class HtmlReader:
         kept = [*paragraphs, *([title] if title else [])]
         kinds = {**navigation, **{normal_key(block.text): "title" for block in titles}}
         kinds.update((normal_key(texts[i]), kind) for i, kind in drops.items())
-        removed = removed_blocks(tree, source.text, kept, kinds)
+        removed = removed_blocks(tree, text, kept, kinds)
 
         metadata = {
             "date": meta.date,

@@ -395,8 +395,10 @@ class Committer:
         store.save_canonical_build(document_id, build.to_bytes() if build is not None and keep else None)
         after = [p.text for p in canonical.paragraphs]
         cached = self._canonicals.get(document_id) if before == after else None
-        if cached is None and joined is not None and after == _texts(joined[0]):
-            cached = joined[1]  # the text is the joined source's, word for word (a new document's, mostly)
+        if cached is None and joined is not None:
+            source = joined[0]
+            if after == fp.source_paragraphs(source.title, source.paragraphs):
+                cached = joined[1]  # the text is the joined source's, word for word (a new document's, mostly)
         canonical_fp = cached or fp.fingerprint(after, self.settings)
         self._canonicals.put(document_id, canonical_fp)
         if joined is not None and before == after:
@@ -416,11 +418,6 @@ class Committer:
             sources=source_ids,
             built="folded" if folded else "rebuilt",
         )
-
-
-def _texts(source: SourceText) -> list[str]:
-    """A source's title and paragraphs, as its fingerprint covers them."""
-    return ([source.title] if source.title else []) + list(source.paragraphs)
 
 
 def _plain(text: str) -> str:

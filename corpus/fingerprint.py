@@ -160,7 +160,12 @@ def fingerprint_source(
     title: str | None, paragraphs: Sequence[str], settings: FingerprintSettings, *, signature: bool = False
 ) -> Fingerprint:
     """A source's fingerprint covers its title too, as the canonical text does."""
-    return fingerprint(([title] if title else []) + list(paragraphs), settings, signature=signature)
+    return fingerprint(source_paragraphs(title, paragraphs), settings, signature=signature)
+
+
+def source_paragraphs(title: str | None, paragraphs: Sequence[str]) -> list[str]:
+    """What a source's fingerprint covers: its title (when it has one), then its paragraphs."""
+    return ([title] if title else []) + list(paragraphs)
 
 
 def band_keys(minhash: Signature, settings: FingerprintSettings) -> list[int]:

@@ -512,7 +512,7 @@ def _best_variant(variants: list[tuple[int, str]]) -> str:
     one with the fewest defects.
     """
     if len(variants) == 1:  # what the rest gives for one variant, without measuring it
-        return _tidy(variants[0][1])
+        return tidy(variants[0][1])
     variant_script = {text: han_variant(text) for _, text in variants}  # each text's script, once
     script = _majority_script({source_id: variant_script[text] for source_id, text in variants})
 
@@ -529,7 +529,7 @@ def _best_variant(variants: list[tuple[int, str]]) -> str:
         key=lambda key: (len(groups[key]), len(key.split()), not all(map(off_script, groups[key]))),
     )
     # dict.fromkeys: each distinct wording measured once (forty copies mostly agree), first seen first.
-    return _tidy(min(dict.fromkeys(groups[wording]), key=lambda text: (off_script(text), _defects(text))))
+    return tidy(min(dict.fromkeys(groups[wording]), key=lambda text: (off_script(text), _defects(text))))
 
 
 def _majority_script(scripts: dict[int, HanVariant | None]) -> HanVariant | None:
@@ -550,7 +550,7 @@ def _majority_script(scripts: dict[int, HanVariant | None]) -> HanVariant | None
     return ranked[0][0]
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Collapse whitespace runs and make punctuation between Chinese characters full width.
 
     Spaces between Chinese characters stay: rejoining hard wraps is the readers' job,

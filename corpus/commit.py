@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from corpus import boilerplate
 from corpus import fingerprint as fp
 from corpus.canonical import SourceText
-from corpus.canonical_policy import FIRST_SOURCES, Build
+from corpus.canonical_policy import FIRST_SOURCES, Build, tidy
 from corpus.errors import CorpusError
 from corpus.match import Comparison, Relation, compare, decide, shingle_similarity
 from corpus.pluginhost import PluginHost
@@ -389,16 +389,16 @@ class Committer:
                 current = store.document(document_id)
                 canonical = self.host.canonical_text(current.title if current else None, sources)
             measured = list(sources)
-        store.save_canonical(document_id, canonical)
         # Kept only where a source can fold into it (see _kept_build): most documents never need it.
         keep = build is not None and len(build.sources) >= FIRST_SOURCES
-        store.save_canonical_build(document_id, build.to_bytes() if build is not None and keep else None)
+        state = build.to_bytes() if build is not None and keep else None
+        del build  # what it holds (every distinct wording) is not needed to store or measure the text
+        store.save_canonical(document_id, canonical)
+        store.save_canonical_build(document_id, state)
         after = [p.text for p in canonical.paragraphs]
         cached = self._canonicals.get(document_id) if before == after else None
-        if cached is None and joined is not None:
-            source = joined[0]
-            if after == fp.source_paragraphs(source.title, source.paragraphs):
-                cached = joined[1]  # the text is the joined source's, word for word (a new document's, mostly)
+        if cached is None and joined is not None and _same_words(after, joined[0]):
+            cached = joined[1]  # the text is the joined source's, but for spacing and punctuation
         canonical_fp = cached or fp.fingerprint(after, self.settings)
         self._canonicals.put(document_id, canonical_fp)
         if joined is not None and before == after:
@@ -414,10 +414,20 @@ class Committer:
             "canonical",
             document_id=document_id,
             paragraphs=len(canonical.paragraphs),
-            chars=len(canonical.text),
+            chars=sum(len(text) for text in after) + max(0, len(after) - 1),
             sources=source_ids,
             built="folded" if folded else "rebuilt",
         )
+
+
+def _same_words(text: list[str], source: SourceText) -> bool:
+    """Is ``text`` the source's paragraphs, each as it is or tidied (whitespace, punctuation width)?
+
+    Then its fingerprint is the source's: matching ignores exactly what tidying changes.
+    A new document's text is its one source's, so it is not fingerprinted twice.
+    """
+    own = fp.source_paragraphs(source.title, source.paragraphs)
+    return len(own) == len(text) and all(a == b or a == tidy(b) for a, b in zip(text, own, strict=True))
 
 
 def _plain(text: str) -> str:

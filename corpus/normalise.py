@@ -22,6 +22,7 @@ without Han characters never reaches OpenCC.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 
 from corpus.text.scripts import fold_han_script, is_unspaced, script_of
 
@@ -141,11 +142,7 @@ def _fold_han(toks: list[str], same: dict[str, str]) -> list[str]:
     if run:
         runs.append("".join(run))
         layout.append(None)
-    # OpenCC leaves spaces alone and matches no phrase across one.
-    folded = fold_han_script(" ".join(runs)).split(" ")
-    if len(folded) != len(runs):
-        folded = [fold_han_script(r) for r in runs]
-    pending = iter(folded)
+    pending = iter(_fold_runs(runs))
     out: list[str] = []
     for item in layout:
         if item is None:
@@ -153,6 +150,42 @@ def _fold_han(toks: list[str], same: dict[str, str]) -> list[str]:
         else:
             out.append(item)
     return out
+
+
+# Han characters handed to OpenCC at once: a text of millions of them is folded a piece at a
+# time, so that OpenCC's copies of it (UTF-8 in, UTF-8 out, each way) stay small.
+FOLD_CHARS = 1 << 16
+
+
+def _fold_runs(runs: list[str]) -> Iterator[str]:
+    """Each run of Han characters folded (:func:`fold_han_script`), many runs to one OpenCC call.
+
+    OpenCC leaves spaces alone and matches no phrase across one, so runs are joined
+    by spaces up to :data:`FOLD_CHARS` characters. A run longer than that (a Chinese
+    text with no Latin word or digit in it) is cut into pieces of that size: a phrase
+    cut in two is folded as two, the same way wherever the run is met.
+    """
+    batch: list[str] = []
+    size = 0
+    for run in runs:
+        if len(run) > FOLD_CHARS:
+            yield from _fold_batch(batch)
+            batch, size = [], 0
+            yield "".join(fold_han_script(run[i : i + FOLD_CHARS]) for i in range(0, len(run), FOLD_CHARS))
+            continue
+        if size + len(run) > FOLD_CHARS:
+            yield from _fold_batch(batch)
+            batch, size = [], 0
+        batch.append(run)
+        size += len(run) + 1
+    yield from _fold_batch(batch)
+
+
+def _fold_batch(runs: list[str]) -> list[str]:
+    if not runs:
+        return []
+    folded = fold_han_script(" ".join(runs)).split(" ")
+    return folded if len(folded) == len(runs) else [fold_han_script(r) for r in runs]
 
 
 def normal_form(text: str) -> str:

@@ -20,6 +20,7 @@ from datasets import SHARED
 
 from corpus import match
 from corpus.fingerprint import Fingerprint, FingerprintSettings
+from corpus.inputs.item import file_input
 from corpus.pluginhost import PluginHost
 from corpus.prepare import prepare
 
@@ -64,7 +65,7 @@ def main() -> None:
 
     def fingerprint(path: Path) -> Fingerprint:
         if path not in cache:
-            found = prepare(path, host.readers, settings).fingerprint
+            found = prepare(file_input(path), host.readers, settings).fingerprint
             assert found is not None, path
             cache[path] = found
         return cache[path]

@@ -6,10 +6,12 @@ The folder is built here, for real (``build``, which tests/test_hostile.py uses 
 an empty file, random bytes, random bytes named ``.html``, a file of NUL bytes, a
 truncated PDF, text named ``.pdf``, HTML nested 200,000 elements deep, a 9 MB single
 line of text, a valid PDF whose page stream inflates to 600 MB (600 KB on disk),
-symbolic-link loops (two links to each other, a link to its own folder), a link to
-nothing, a file and a folder with no permissions (readable anyway when this runs as
-root), beside the two seed files and a good PDF. Each ``--jobs`` runs one
-``corpus add --json`` into a new store, as a user would.
+a zip and a gzip of 10 GB of zeros (10 MB each), a zip of 10,000 entries that overlap
+(each the same 1 GB of zeros), a zip cut short, zips nested four deep, symbolic-link
+loops (two links to each other, a link to its own folder), a link to nothing, a file
+and a folder with no permissions (readable anyway when this runs as root), beside the
+two seed files, a good PDF and a good zip. Each ``--jobs`` runs one ``corpus add
+--json`` into a new store, as a user would.
 
 Memory is that of the whole process tree (the command and its worker processes),
 sampled every 20 ms from /proc: the peak of the tree's summed resident sets (RSS;
@@ -22,19 +24,22 @@ Linux only.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,23 +59,32 @@ _WORDS = (
 # -- the files -----------------------------------------------------------------------
 
 
-def deflate(parts: Iterable[tuple[bytes, int]]) -> bytes:
-    """A zlib stream of each ``(data, times)`` part repeated ``times`` times, made in milliseconds.
+def raw_deflate(parts: Iterable[tuple[bytes, int]]) -> bytes:
+    """A raw deflate stream (as in a zip or a gzip) of each ``(data, times)`` part repeated ``times`` times.
 
-    Each part is compressed once, alone and flushed to a byte boundary, and its
-    blocks repeated: a part's blocks refer to nothing before them, so the
-    repetition is a valid stream (zlib checks it, Adler-32 included).
+    Made in milliseconds: each part is compressed once, alone and flushed to a byte
+    boundary, and its blocks repeated; a part's blocks refer to nothing before them,
+    so the repetition is a valid stream.
     """
-    out = [b"\x78\xda"]
-    adler = 1
+    out = []
     for data, times in parts:
         raw = zlib.compressobj(9, zlib.DEFLATED, -15)
         out.append((raw.compress(data) + raw.flush(zlib.Z_FULL_FLUSH)) * times)
+    out.append(zlib.compressobj(9, zlib.DEFLATED, -15).flush())
+    return b"".join(out)
+
+
+def deflate(parts: Iterable[tuple[bytes, int]]) -> bytes:
+    """A zlib stream (as in a PDF) of each ``(data, times)`` part repeated ``times`` times (:func:`raw_deflate`).
+
+    zlib checks it, Adler-32 included.
+    """
+    parts = list(parts)
+    adler = 1
+    for data, times in parts:
         for _ in range(times):
             adler = zlib.adler32(data, adler)
-    out.append(zlib.compressobj(9, zlib.DEFLATED, -15).flush())
-    out.append(adler.to_bytes(4, "big"))
-    return b"".join(out)
+    return b"\x78\xda" + raw_deflate(parts) + adler.to_bytes(4, "big")
 
 
 def text_operators(lines: Sequence[str]) -> bytes:
@@ -104,6 +118,116 @@ def pdf(*streams: bytes) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+# -- archives (built by hand where zipfile and gzip would have to compress gigabytes) --
+
+ZEROS_GB = 10
+"""What the zip and the gzip bomb decompress to, in GiB of zeros (about 10 MB each on disk)."""
+OVERLAPPING = 10_000
+"""Entries of the overlapping zip, each the same 1 GiB of zeros."""
+
+
+def crc32_of_zeros(count: int, crc: int = 0) -> int:
+    """``zlib.crc32(bytes(count), crc)`` without the bytes: microseconds for the gigabytes of a bomb.
+
+    The CRC register's step over one zero bit is linear over GF(2), a 32×32 matrix;
+    squaring it gives the step over 2, 4, 8… bits, as zlib's ``crc32_combine`` does.
+    """
+    step = [0xEDB88320, *(1 << bit for bit in range(31))]  # one zero bit: matrix columns
+    for _ in range(3):
+        step = _square(step)  # one zero byte
+    register = crc ^ 0xFFFFFFFF
+    while count:
+        if count & 1:
+            register = _times(step, register)
+        count >>= 1
+        step = _square(step)
+    return register ^ 0xFFFFFFFF
+
+
+def _times(matrix: list[int], vector: int) -> int:
+    out, bit = 0, 0
+    while vector:
+        if vector & 1:
+            out ^= matrix[bit]
+        vector >>= 1
+        bit += 1
+    return out
+
+
+def _square(matrix: list[int]) -> list[int]:
+    return [_times(matrix, column) for column in matrix]
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    """One entry of a zip made by hand: its name, its bytes as stored, the size and CRC they decompress to."""
+
+    name: str
+    stored: bytes
+    size: int
+    crc: int
+    method: int = 8  # deflate
+    at: int | None = None
+    """Where the directory says its local header is; None: where it is written."""
+
+
+def zip_archive(entries: Sequence[ZipEntry]) -> bytes:
+    """A zip of ``entries``, ZIP64 where a size needs it (as ``zip`` writes one of a 10 GB file)."""
+    out, directory = bytearray(), bytearray()
+    for entry in entries:
+        name = entry.name.encode()
+        zip64 = max(entry.size, len(entry.stored)) >= 0xFFFFFFFF
+        extra = struct.pack("<HHQQ", 1, 16, entry.size, len(entry.stored)) if zip64 else b""
+        sizes = (0xFFFFFFFF, 0xFFFFFFFF) if zip64 else (len(entry.stored), entry.size)
+        version, at = (45 if zip64 else 20), (len(out) if entry.at is None else entry.at)
+        head = (version, 0, entry.method, 0, 0x21, entry.crc, *sizes, len(name), len(extra))
+        if entry.at is None:
+            out += struct.pack("<4s5H3L2H", b"PK\x03\x04", *head) + name + extra + entry.stored
+        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 0x031E, *head, 0, 0, 0, 0o100644 << 16, at)
+        directory += name + extra
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), len(out), 0)
+    return bytes(out + directory + end)
+
+
+def zeros_entry(name: str, gigabytes: int) -> ZipEntry:
+    size = gigabytes * 1024 * MB
+    return ZipEntry(name, raw_deflate([(bytes(MB), size // MB)]), size, crc32_of_zeros(size))
+
+
+def zeros_zip(gigabytes: int = ZEROS_GB) -> bytes:
+    """A valid zip of one file of ``gigabytes`` GiB of zeros: a zip bomb of 1 MB a GiB (``unzip -t`` passes it)."""
+    return zip_archive([zeros_entry("zeros.txt", gigabytes)])
+
+
+def zeros_gzip(gigabytes: int = ZEROS_GB) -> bytes:
+    """A valid gzip of ``gigabytes`` GiB of zeros: a gzip bomb of 1 MB a GiB (``gzip -t`` passes it)."""
+    size = gigabytes * 1024 * MB
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
+    return header + raw_deflate([(bytes(MB), size // MB)]) + struct.pack("<LL", crc32_of_zeros(size), size % 2**32)
+
+
+def overlapping_zip(entries: int = OVERLAPPING) -> bytes:
+    """A zip whose ``entries`` entries are all one kernel of 1 GiB of zeros (the trick of the "better zip bomb")."""
+    kernel = zeros_entry("0.txt", 1)
+    return zip_archive([kernel, *(replace(kernel, name=f"{n}.txt", at=0) for n in range(1, entries))])
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    """A zip of ``files`` (name → bytes), as Python's zipfile writes one."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def nested_zip(depth: int, name: str, data: bytes) -> bytes:
+    """``data`` as ``name`` in a zip, in a zip… ``depth`` zips deep (``level2.zip`` in the outer one, and so on)."""
+    for level in range(depth, 1, -1):
+        data, name = zipped({name: data}), f"level{level}.zip"
+    return zipped({name: data})
 
 
 GOOD_PDF_LINES = (
@@ -149,6 +273,14 @@ def build(folder: Path, *, varied_line: bool = True) -> dict[str, str]:
     put("one-line.txt", line[:ONE_LINE_BYTES].encode(), "a 9 MB single line")
     bomb = deflate([(text_operators(["A page of text, then a lot of nothing."]), 1), (b" " * MB, BOMB_MB)])
     put("bomb.pdf", pdf(bomb), f"a PDF whose page stream inflates to {BOMB_MB} MB")
+    note = b"Minutes of the harbour board, kept in a zip beside its bombs.\n"
+    good_zip = zipped({"minutes/harbour.txt": note})
+    put("good.zip", good_zip, "good: a zip of a note")
+    put("bomb.zip", zeros_zip(), f"a zip of {ZEROS_GB} GB of zeros")
+    put("bomb.txt.gz", zeros_gzip(), f"a gzip of {ZEROS_GB} GB of zeros")
+    put("overlap.zip", overlapping_zip(), f"a zip of {OVERLAPPING:,} entries sharing one kernel of 1 GB of zeros")
+    put("truncated.zip", good_zip[: len(good_zip) // 2], "a zip cut short")
+    put("deep.zip", nested_zip(4, "deep.txt", b"A note four zips down.\n"), "zips nested 4 deep")
     os.symlink("loop-b", folder / "loop-a")
     os.symlink("loop-a", folder / "loop-b")
     made["loop-a"] = made["loop-b"] = "a symbolic-link loop"

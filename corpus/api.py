@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from corpus import audit as audit_module
 from corpus.errors import UsageError
-from corpus.files import expand
 from corpus.fingerprint import FingerprintSettings
 from corpus.ingest import add_files
+from corpus.inputs import Input, Listing
 from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.pluginhost import PluginHost, PluginProblem
 from corpus.readers import RegisteredReader
@@ -24,6 +24,9 @@ from corpus.records import (
     RelatedInfo,
     SourceInfo,
 )
+from corpus.remove import RemoveReport, remove_sources
+from corpus.reread import RereadReport, reread_sources
+from corpus.stats import Stats, store_stats
 from corpus.store import SourceRow, Store
 from corpus.text.scripts import han_variant
 
@@ -99,31 +102,46 @@ class Corpus:
         self.close()
 
     # -- adding --------------------------------------------------------------------
-    def files(self, paths: Iterable[Path | str]) -> list[Path]:
-        """The files an ``add`` of ``paths`` would take (folders walked recursively).
+    def listing(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> Listing:
+        """The sources an ``add`` of ``paths`` (files, folders, archives, web archives, URLs) would take.
 
-        A path that cannot be read or walked (missing, unreadable, a link loop) is listed
-        too: adding it gives a ``failed`` result that says why.
+        ``include``/``exclude`` are glob patterns for what is found in folders and
+        archives (:mod:`corpus.inputs.select`). A path that cannot be read or walked
+        (missing, unreadable, a link loop) is listed too: adding it gives a ``failed``
+        result that says why. Iterating the listing opens the archives it holds.
         """
-        return list(expand(paths))
+        return Listing(paths, include=include, exclude=exclude, limits=limits)
+
+    def files(self, paths: Iterable[Path | str]) -> list[Input]:
+        """What an ``add`` of ``paths`` names, archives not opened (see :meth:`listing`)."""
+        return Listing(paths).found()
 
     def add(
         self,
-        paths: Iterable[Path | str],
+        paths: Iterable[Path | str] | Listing,
         *,
         on_result: Callable[[AddResult], None] | None = None,
         jobs: int = 1,
         limits: Limits = DEFAULT_LIMITS,
     ) -> list[AddResult]:
-        """Add files and folders; one result per file. Bad files fail alone.
+        """Add files, folders, archives, web archives and URLs; one result per source. Bad ones fail alone.
 
-        ``jobs`` worker processes read and fingerprint the files; the documents
-        they end up as are the same for any ``jobs``. ``limits`` bound what one
-        file may cost (size, decompressed size, pages, time, memory; see
-        :class:`corpus.limits.Limits`): a file over one fails with the reason.
+        ``paths`` may be a :meth:`listing` (with its patterns). ``jobs`` worker
+        processes read and fingerprint the sources; the documents they end up as
+        are the same for any ``jobs``. ``limits`` bound what one source may cost
+        (size, decompressed size, pages, time, memory; see
+        :class:`corpus.limits.Limits`): a source over one fails with the reason.
         ``on_result`` is called with each result once it is committed to the store.
         """
-        return add_files(self.store, self.host, expand(paths), jobs=jobs, limits=limits, on_result=on_result)
+        listing = paths if isinstance(paths, Listing) else Listing(paths, limits=limits)
+        return add_files(self.store, self.host, listing, jobs=jobs, limits=limits, on_result=on_result)
 
     # -- reading -------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:
@@ -182,6 +200,52 @@ class Corpus:
         """How many documents, sources, failed sources, copies and versions the corpus holds."""
         return self.store.counts()
 
+    def stats(self) -> Stats:
+        """Sources by status, reader and media type, documents by source count, versions, events, store size.
+
+        Cheap on any size of store (aggregates over indexes); see :mod:`corpus.stats`.
+        """
+        return store_stats(self.store, {r.name: r.version for r in self.readers})
+
+    # -- lifecycle -----------------------------------------------------------------
+    def remove(self, source_ids: Iterable[int], *, purge: bool = False) -> RemoveReport:
+        """Remove sources, all in one transaction; a :class:`UsageError` naming any id that is no source.
+
+        Each document they leave is rebuilt from the sources it keeps, or goes away with
+        none left. Their bytes are kept for an audit or a later add unless ``purge``
+        (which also deletes the kept bytes of an id removed earlier). See :mod:`corpus.remove`.
+        """
+        return remove_sources(self.store, self.host, source_ids, purge=purge)
+
+    def reread(
+        self,
+        *,
+        reader: str | None = None,
+        everything: bool = False,
+        failed: bool = True,
+        jobs: int = 1,
+        limits: Limits = DEFAULT_LIMITS,
+        on_result: Callable[[AddResult], None] | None = None,
+    ) -> RereadReport:
+        """Read again the sources whose reader's version changed (or every one), match them again.
+
+        By default the ok sources whose reader is installed at another version or not at
+        all, and the failed ones (``failed=False``: not those); ``reader`` only that
+        reader's sources; ``everything`` all of them. They go through the same stages as
+        :meth:`add`, keep their ids, and documents keep theirs where they still exist; the
+        report says what moved. See :mod:`corpus.reread`.
+        """
+        return reread_sources(
+            self.store,
+            self.host,
+            reader=reader,
+            everything=everything,
+            failed=failed,
+            jobs=jobs,
+            limits=limits,
+            on_result=on_result,
+        )
+
     # -- plugins -------------------------------------------------------------------
     @property
     def readers(self) -> tuple[RegisteredReader, ...]:
@@ -214,4 +278,5 @@ def source_info(row: SourceRow) -> SourceInfo:
         paragraph_count=len(extract.paragraphs) if extract else 0,
         removed_count=len(extract.removed) if extract else 0,
         script=han_variant("\n".join([extract.title or "", *extract.paragraphs])) if extract else None,
+        seen=tuple(place.to_dict() for place in row.seen),
     )

@@ -22,7 +22,7 @@ from corpus.normalise import normal_form
 from corpus.store import SourceRow, Store
 from corpus.text.scripts import HanVariant, han_variant
 from corpus.textdiff import Changed, diff_paragraphs
-from corpus.wording import clip
+from corpus.wording import clip, similarity_text, similarity_value
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class SourceAudit:
             "path": self.path,
             "reader": self.reader,
             "encoding": self.encoding,
-            "similarity": self.similarity,
+            "similarity": similarity_value(self.similarity),
             "joined_as": self.joined_as,
             "script": self.script,
             "attests": self.attests,
@@ -94,15 +94,54 @@ def version_changes(here: list[str], there: list[str], other_id: int) -> Version
 
 
 @dataclass(frozen=True)
+class Ambiguous:
+    """A source that is a copy of two documents that are not copies of each other (A≈B, B≈C, A≉C).
+
+    Which of the two it joined is the one thing the order of adding decides: it joins
+    the one it is more like (on a tie the older), and the other is not merged into it.
+    """
+
+    source_id: int
+    joined: int  # the document it joined
+    other: int  # the document it is also a copy of
+    similarity: float | None  # to the one it joined
+    similarity_to_other: float | None
+
+    def describe(self, document_id: int) -> str:
+        """What a person reading the audit of ``document_id`` (one of the two) is told."""
+        if self.joined == document_id:
+            return (
+                f"#{self.source_id} is a copy of this document ({similarity_text(self.similarity)}) and of "
+                f"document {self.other} ({similarity_text(self.similarity_to_other)}), which is not a copy of "
+                "this one: it joined the one it is more like, and the two stay apart"
+            )
+        return (
+            f"#{self.source_id} (in document {self.joined}) is also a copy of this document "
+            f"({similarity_text(self.similarity_to_other)}); the two documents are not copies of each other, "
+            "so they were not merged"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source_id": self.source_id,
+            "joined": self.joined,
+            "also_copy_of": self.other,
+            "similarity": similarity_value(self.similarity),
+            "similarity_to_other": similarity_value(self.similarity_to_other),
+        }
+
+
+@dataclass(frozen=True)
 class DocumentAudit:
     document_id: int
     title: str | None
     paragraphs: tuple[str, ...]
     sources: tuple[SourceAudit, ...]
-    pairs: tuple[tuple[int, int, float], ...]  # (source a, source b, similarity)
+    pairs: tuple[tuple[int, int, float], ...]  # (source a, source b, similarity), unrounded: to_dict rounds
     related: tuple[tuple[int, str, float | None], ...]
     flags: tuple[str, ...] = ()  # what a person should look at, e.g. a cluster grown suspiciously large
     versions: tuple[VersionChanges, ...] = ()  # what changed against each related version
+    ambiguous: tuple[Ambiguous, ...] = ()  # sources that are copies of this and of another document
 
     def to_dict(self) -> dict[str, Any]:
         paragraphs = list(self.paragraphs)
@@ -112,9 +151,12 @@ class DocumentAudit:
             "flags": list(self.flags),
             "paragraph_count": len(paragraphs),
             "sources": [s.to_dict(paragraphs) for s in self.sources],
-            "pairs": [{"a": a, "b": b, "similarity": s} for a, b, s in self.pairs],
-            "related": [{"document_id": d, "relation": r, "similarity": s} for d, r, s in self.related],
+            "pairs": [{"a": a, "b": b, "similarity": similarity_value(s)} for a, b, s in self.pairs],
+            "related": [
+                {"document_id": d, "relation": r, "similarity": similarity_value(s)} for d, r, s in self.related
+            ],
             "versions": [v.to_dict() for v in self.versions],
+            "ambiguous": [c.to_dict() for c in self.ambiguous],
         }
 
 
@@ -148,10 +190,11 @@ def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER, policy: Policy | 
             texts[other] = [t for t, _ in store.paragraphs(other)]
         return version_changes(texts[document_id], texts[other], other)
 
+    ambiguous = _ambiguous(store)
     out = []
     for doc, count in store.documents():
         related = tuple(store.related(doc.id))
-        if count < 2 and not related:
+        if count < 2 and not related and doc.id not in ambiguous:
             continue
         paragraphs = store.paragraphs(doc.id)
         texts[doc.id] = [t for t, _ in paragraphs]
@@ -159,7 +202,7 @@ def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER, policy: Policy | 
         left_out = _left_out(policy, doc.title, rows, [t for t, _ in paragraphs])
         fingerprints = {row.id: _fingerprint(row, settings) for row in rows}
         pairs = tuple(
-            (a, b, round(shingle_similarity(fingerprints[a], fingerprints[b]), 4))
+            (a, b, shingle_similarity(fingerprints[a], fingerprints[b]))
             for a, b in combinations(sorted(fingerprints), 2)
         )
         out.append(
@@ -174,9 +217,23 @@ def audit(store: Store, *, large_cluster: int = LARGE_CLUSTER, policy: Policy | 
                 if count >= large_cluster
                 else (),
                 versions=tuple(changes(doc.id, other) for other, relation, _ in related if relation == "version"),
+                ambiguous=tuple(ambiguous.get(doc.id, ())),
             )
         )
     return out
+
+
+def _ambiguous(store: Store) -> dict[int, list[Ambiguous]]:
+    """The refused merges of the store, under both documents each concerns (as they are now, after merges)."""
+    found: dict[int, list[Ambiguous]] = {}
+    for joined, source_id, other, detail in store.merge_refusals():
+        live, live_other = store.resolve_document(joined), store.resolve_document(other)
+        if live is None or live_other is None or live == live_other:
+            continue  # one of them is gone, or they were merged since
+        case = Ambiguous(source_id, live, live_other, detail.get("similarity"), detail.get("similarity_to_other"))
+        for document_id in (live, live_other):
+            found.setdefault(document_id, []).append(case)
+    return found
 
 
 def _left_out(

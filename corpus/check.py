@@ -44,9 +44,10 @@ from typing import Any
 from corpus import boilerplate
 from corpus import fingerprint as fp
 from corpus.canonical import Canonical, SourceText
-from corpus.canonical_policy import Build
+from corpus.canonical_policy import FIRST_SOURCES, Build
 from corpus.errors import CorpusError
 from corpus.extract import Extract
+from corpus.match import shingle_similarity
 from corpus.pluginhost import PluginHost
 from corpus.store import Store
 from corpus.wording import clip, plural
@@ -493,6 +494,32 @@ def rebuilt(host: PluginHost, title: str | None, sources: list[SourceText]) -> t
         build = Build.of(sources)
         return build, build.canonical()
     return None, host.canonical_text(title, sources)
+
+
+def save_rebuilt(
+    store: Store, document_id: int, sources: list[SourceText], build: Build | None, canonical: Canonical, **event: Any
+) -> None:
+    """Store a rebuilt canonical text as adding keeps one, measure each source against it, log ``canonical``.
+
+    The build is kept where a later source can fold into it (:mod:`corpus.commit`);
+    ``event`` says how it was built (``built=``) and why.
+    """
+    store.save_canonical(document_id, canonical)
+    keep = build is not None and len(build.sources) >= FIRST_SOURCES
+    store.save_canonical_build(document_id, build.to_bytes() if build is not None and keep else None)
+    settings = store.settings()
+    text_fp = fp.fingerprint([p.text for p in canonical.paragraphs], settings)
+    for source in sources:
+        source_fp = fp.fingerprint_source(source.title, source.paragraphs, settings)
+        store.set_similarity(source.source_id, round(shingle_similarity(source_fp, text_fp), 4))
+    store.log(
+        "canonical",
+        document_id=document_id,
+        paragraphs=len(canonical.paragraphs),
+        chars=len(canonical.text),
+        sources=[s.source_id for s in sources],
+        **event,
+    )
 
 
 def check_canonical(

@@ -12,36 +12,32 @@ from collections import Counter
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from rich.text import Text
 
+from corpus import terminal
 from corpus.api import DB_ENV, Corpus, default_db_path
-from corpus.audit import LARGE_CLUSTER, DocumentAudit
+from corpus.audit import LARGE_CLUSTER
+from corpus.cli_options import reading_options
 from corpus.errors import CorpusError, StoreError, StoreFailedError, UsageError
 from corpus.export import write_jsonl, write_parquet
-from corpus.limits import DEFAULT_LIMITS, Limits, format_size, parse_size
+from corpus.inputs import Listing, arguments_from
+from corpus.limits import Limits
 from corpus.pluginhost import PluginHost
-from corpus.records import AddResult, SourceInfo
+from corpus.records import AddResult
 from corpus.report import write_html
 from corpus.store_file import explain
-from corpus.wording import clip, plural, removed_rows, similarity_text
-from corpus.workers import default_jobs
+from corpus.wording import plural, similarity_text, similarity_value
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Piped output is read by people too (logs, `| less`): do not squeeze tables into 80 columns.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+out = terminal.console()
 # Messages on stderr are one line each, whatever their length: the terminal wraps them, a log keeps them whole.
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-# A paragraph quoted on one terminal line is clipped to this many characters.
-CLIP = 60
 
 
 def emit(obj: dict[str, Any]) -> None:
@@ -120,111 +116,72 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     ctx.obj = State(db)
 
 
-class _Size(click.ParamType[int | None, Any]):
-    """A number of bytes, or one with K, M or G (1024-based); 0 or "none" for no limit."""
-
-    name = "size"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | None:
-        if value is None or isinstance(value, int):
-            return value or None
-        try:
-            return parse_size(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-def _limit_default(value: float | None) -> str:
-    return "none" if value is None else format_size(value) if isinstance(value, int) else f"{value:g}"
-
-
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=str)
 @click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=default_jobs,
-    show_default="the machine's cores",
-    help="Processes that read and fingerprint files; matching and storing stay in this one, in order.",
+    "--files-from",
+    type=click.File("r", encoding="utf-8", errors="surrogateescape"),
+    metavar="FILE",
+    help="Also add the paths and URLs listed in FILE, one a line ('-': standard input).",
+)
+@click.option("-0", "--null", "nul", is_flag=True, help="The --files-from list is NUL-separated (find -print0).")
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Of what is found in folders and archives, take only what matches (repeatable). "
+    "A pattern without '/' matches names ('*.pdf'), one with '/' the path below the folder.",
 )
 @click.option(
-    "--max-file-size",
-    type=_Size(),
-    metavar="SIZE",
-    default=DEFAULT_LIMITS.max_file_size,
-    show_default=_limit_default(DEFAULT_LIMITS.max_file_size),
-    help="A larger file fails without being read. Sizes: 100M, 2G (1024-based); 0 for no limit.",
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out what is found in folders and archives that matches, folders by name ('drafts') included "
+    "(repeatable; wins over --include).",
 )
-@click.option(
-    "--max-decompressed-size",
-    type=_Size(),
-    metavar="SIZE",
-    default=DEFAULT_LIMITS.max_decompressed_size,
-    show_default=_limit_default(DEFAULT_LIMITS.max_decompressed_size),
-    help="What one file's compressed content (a PDF's streams, images aside) may decompress to; "
-    "more fails the file, as a decompression bomb. 0 for no limit.",
-)
-@click.option(
-    "--max-pages",
-    type=click.IntRange(min=0),
-    default=DEFAULT_LIMITS.max_pages,
-    show_default=True,
-    help="A document (a PDF) with more pages fails. 0 for no limit.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    metavar="SECONDS",
-    default=DEFAULT_LIMITS.timeout,
-    show_default=_limit_default(DEFAULT_LIMITS.timeout) + " s",
-    help="Time one file may take to be read; its reader is stopped then, and the file fails. 0 for no limit.",
-)
-@click.option(
-    "--max-memory",
-    type=_Size(),
-    metavar="SIZE",
-    default=DEFAULT_LIMITS.max_memory,
-    show_default=_limit_default(DEFAULT_LIMITS.max_memory),
-    help="Memory reading one file may take, in the process that reads it; a reader that needs more is "
-    "refused it, and the file fails. 0 for no limit.",
-)
+@reading_options
 @json_option
 @click.pass_obj
 @handles_errors
 def add(
     state: State,
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
+    files_from: IO[str] | None,
+    nul: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     jobs: int,
-    max_file_size: int | None,
-    max_decompressed_size: int | None,
-    max_pages: int,
-    timeout: float,
-    max_memory: int | None,
+    limits: Limits,
     as_json: bool,
 ) -> None:
-    """Add files and folders (recursively); say for each file what it is.
+    """Add files, folders (walked), archives, web archives (WARC) and URLs; say for each source what it is.
 
-    Every file gets one result; one that cannot be read (missing, unreadable, a
+    Every source gets one result; one that cannot be read (missing, unreadable, a
     link loop, broken, over a limit, or crashing its reader) fails alone, with
-    the reason, and the exit code is 1.
+    the reason, and the exit code is 1. Data files (CSV, JSON, feeds) found in
+    folders are skipped and counted; named, they fail.
     """
-    limits = Limits(max_file_size, max_decompressed_size, max_pages or None, timeout or None, max_memory)
+    arguments = list(paths) + (arguments_from(files_from, nul=nul) if files_from is not None else [])
+    if not arguments:
+        raise UsageError("nothing to add: name files, folders, archives or URLs, or give --files-from")
     with state.open(reads_sources=True) as corpus:
-        files = corpus.files(paths)
+        listing = corpus.listing(arguments, include=include, exclude=exclude, limits=limits)
         if as_json:
-            results = corpus.add(files, on_result=lambda r: emit(r.to_dict()), jobs=jobs, limits=limits)
+            results = corpus.add(listing, on_result=lambda r: emit(r.to_dict()), jobs=jobs, limits=limits)
         elif out.is_terminal:
-            results = _add_with_progress(corpus, files, jobs, limits)
+            results = _add_with_progress(corpus, listing, jobs, limits)
         else:
-            results = corpus.add(files, jobs=jobs, limits=limits)
+            results = corpus.add(listing, jobs=jobs, limits=limits)
         if not as_json:
             _print_add_summary(corpus, results)
+    left_out = listing.selection.summary()
+    if left_out:
+        err.print(left_out, markup=False)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 
 
-def _add_with_progress(corpus: Corpus, files: list[Path], jobs: int, limits: Limits) -> list[AddResult]:
+def _add_with_progress(corpus: Corpus, listing: Listing, jobs: int, limits: Limits) -> list[AddResult]:
     columns = (
         TextColumn("adding"),
         BarColumn(),
@@ -233,14 +190,16 @@ def _add_with_progress(corpus: Corpus, files: list[Path], jobs: int, limits: Lim
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=out, transient=True) as progress:
-        task = progress.add_task("add", total=len(files), rate="0.0")
+        task = progress.add_task("add", total=len(listing.found()), rate="0.0")
+        # An archive's members are counted when it is opened: the total grows then.
+        listing.on_more = lambda more: progress.update(task, total=(progress.tasks[0].total or 0) + more)
 
         def advance(result: AddResult) -> None:
             progress.advance(task)
             speed = progress.tasks[0].speed or 0.0
             progress.update(task, rate=f"{speed:.1f}")
 
-        return corpus.add(files, on_result=advance, jobs=jobs, limits=limits)
+        return corpus.add(listing, on_result=advance, jobs=jobs, limits=limits)
 
 
 def _print_add_summary(corpus: Corpus, results: list[AddResult]) -> None:
@@ -297,53 +256,7 @@ def show(state: State, document_id: int, as_json: bool) -> None:
     if as_json:
         emit(view.to_dict())
         return
-    _heading(f"document {view.document_id}")
-    out.print(Text(view.title or "(untitled)", style="bold"))
-    out.print()
-    body = (
-        view.paragraphs[1:]
-        if view.title and view.paragraphs and view.paragraphs[0].text == view.title
-        else view.paragraphs
-    )
-    for p in body:
-        out.print(p.text, markup=False, soft_wrap=True)
-        out.print()
-    _heading(f"{len(view.sources)} source(s)")
-    for s in view.sources:
-        _print_source_info(s)
-    for r in view.related:
-        out.print(
-            f"{r.relation} of document {r.document_id} (similarity {similarity_text(r.similarity)})", markup=False
-        )
-
-
-def _heading(text: str) -> None:
-    if out.is_terminal:
-        out.rule(text, style="dim")
-    else:
-        out.print(f"— {text} —", markup=False)
-
-
-def _print_source_info(s: SourceInfo) -> None:
-    out.print(Text.assemble((f"#{s.source_id} ", "bold"), (s.path, "bold")))
-    reader = " ".join(x for x in (s.reader, s.reader_version) if x) or "—"
-    confidence = f" (confidence {s.encoding_confidence:.2f})" if s.encoding_confidence is not None else ""
-    facts = [
-        ("joined as", f"{s.joined_as or '—'}, similarity to the canonical text {similarity_text(s.similarity)}"),
-        ("reader", f"{reader}: {s.paragraph_count} paragraph(s), {s.removed_count} line(s) removed"),
-        ("media type", s.media_type or "—"),
-        ("encoding", f"{s.encoding or '—'}{confidence}"),
-        ("script", f"{s.script.capitalize()} Chinese" if s.script else "—"),
-        ("sha256", s.sha256),
-    ]
-    if s.title:
-        facts.append(("title", s.title))
-    facts += [(key, value) for key, value in sorted(s.metadata.items())]
-    facts += [("also at", loc) for loc in s.locations[1:]]
-    width = max(len(key) for key, _ in facts)
-    for key, value in facts:
-        out.print(Text(f"   {key:<{width}}  ", style="dim") + Text(value), soft_wrap=True)
-    out.print()
+    terminal.print_document(out, view)
 
 
 @cli.command()
@@ -378,141 +291,14 @@ def audit(state: State, as_json: bool, html_file: Path | None, large_cluster: in
             emit(a.to_dict())
     elif html_file is None:
         for a in audits:
-            _print_audit(a)
-        out.print(_corpus_summary(counts, len(audits)), markup=False)
+            terminal.print_audit(out, a)
+        out.print(terminal.corpus_summary(counts, len(audits)), markup=False)
     if html_file is not None:
         (err if as_json else out).print(
             f"wrote {html_file}: the audit of {plural(len(audits), 'document')} with copies or versions.",
             markup=False,
             soft_wrap=True,
         )
-
-
-def _corpus_summary(counts: dict[str, int], audited: int) -> str:
-    return (
-        f"corpus: {plural(counts['documents'], 'document')}, {plural(counts['sources'], 'source')}, "
-        f"{plural(counts['copies'], 'copy', 'copies')} collapsed, {plural(counts['versions'], 'version')} linked, "
-        f"{plural(counts['failed'], 'failed source')}; {audited} audited above."
-    )
-
-
-# Lines of detail per source in the terminal audit; `corpus audit --html` shows everything.
-DETAIL_LINES = 12
-
-
-def _print_audit(a: DocumentAudit) -> None:
-    if out.is_terminal:
-        out.rule(style="dim")
-    out.print(Text.assemble((f"document {a.document_id}  ", "bold"), (a.title or "(untitled)", "bold")))
-    pairs = ", ".join(f"#{x}~#{y} {s:.3f}" for x, y, s in a.pairs[:6]) + (" …" if len(a.pairs) > 6 else "")
-    out.print(
-        f"{plural(len(a.paragraphs), 'canonical paragraph')}, {plural(len(a.sources), 'source')}"
-        + (f"; pairwise similarity {pairs}" if a.pairs else ""),
-        markup=False,
-    )
-    for flag in a.flags:
-        out.print(Text(f"flag: {flag}", style="bold yellow"))
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    columns = ("source", "path", "reader", "encoding", "similarity", "attests", "lacks", "adds", "removed", "left out")
-    for column in columns:
-        table.add_column(column, overflow="fold", justify="right" if column in ("similarity", "attests") else "left")
-    total = len(a.paragraphs)
-    for s in a.sources:
-        table.add_row(
-            f"#{s.source_id}",
-            s.path,
-            s.reader or "—",
-            s.encoding or "—",
-            similarity_text(s.similarity),
-            f"{s.attests}/{total}",
-            _positions(s.lacks),
-            _positions(s.adds),
-            plural(len(s.removed), "line"),
-            str(len(s.left_out)),
-        )
-    out.print(table)
-    for s in a.sources:
-        _print_paragraphs(a, s.source_id, "lacks", s.lacks, "red")
-    if len(a.sources) > 2:  # with two sources, what one alone has is what the other lacks
-        for s in a.sources:
-            _print_paragraphs(a, s.source_id, "alone has", s.adds, "green")
-    for s in a.sources:
-        _print_removed(s.source_id, s.removed)
-        _print_left_out(s.source_id, s.left_out)
-    changes = {v.other_id: v for v in a.versions}
-    for d, relation, sim in a.related:
-        out.print(f"  {relation} of document {d} (similarity {similarity_text(sim)})", markup=False)
-        version = changes.get(d)
-        if version is None:
-            continue
-        out.print(
-            f"    {plural(len(version.changed), 'paragraph')} changed, {len(version.removed)} only here, "
-            f"{len(version.added)} only in document {d}; `corpus audit --html FILE` shows a word-level diff",
-            markup=False,
-        )
-        for i, j, here, there in version.changed[:3]:
-            out.print(Text(f"    ¶{i + 1}: ", style="red") + Text(clip(here, CLIP)))
-            out.print(Text(f"    → ¶{j + 1}: ", style="green") + Text(clip(there, CLIP)))
-    out.print()
-
-
-def _print_paragraphs(a: DocumentAudit, source_id: int, verb: str, positions: tuple[int, ...], style: str) -> None:
-    for i in positions[:DETAIL_LINES]:
-        out.print(Text(f"  #{source_id} {verb} ¶{i + 1}: ", style=style) + Text(clip(a.paragraphs[i], CLIP)))
-    if len(positions) > DETAIL_LINES:
-        out.print(f"  #{source_id} {verb} {len(positions) - DETAIL_LINES} more paragraph(s)", markup=False)
-
-
-def _print_removed(source_id: int, removed: tuple[tuple[str, str], ...]) -> None:
-    """What a reader cut, struck through; repeated lines (running headers) once, with a count."""
-    if not removed:
-        return
-    rows = removed_rows((kind, " ".join(text.split())) for kind, text in removed)
-    out.print(f"  #{source_id}: the reader removed {plural(len(removed), 'line')}:", markup=False)
-    width = max(len(kind) for kind, _ in rows)
-    for lines, (kind, row) in enumerate(rows):
-        if lines == DETAIL_LINES:
-            out.print(f"    … (`corpus source {source_id} --json` lists everything removed)", markup=False)
-            return
-        line = Text(f"    {kind:<{width}}  ", style="dim")
-        for n, (text, count) in enumerate(row[:3]):
-            if n:
-                line.append(" · ", style="dim")
-            line.append((clip(text, CLIP) if len(row) > 1 else text) or "(blank)", style="strike" if text else "dim")
-            if count > 1:
-                line.append(f" ×{count}", style="dim")
-        if len(row) > 3:
-            line.append(f" … ({len(row)} different)", style="dim")
-        out.print(line)
-
-
-def _print_left_out(source_id: int, left_out: tuple[tuple[str, str], ...]) -> None:
-    """What the canonical text did not take in from this source, with the reason word."""
-    if not left_out:
-        return
-    out.print(f"  #{source_id}: the canonical text left out {plural(len(left_out), 'paragraph')}:", markup=False)
-    width = max(len(reason) for reason, _ in left_out)
-    for n, (reason, text) in enumerate(left_out):
-        if n == DETAIL_LINES:
-            more = len(left_out) - DETAIL_LINES
-            out.print(f"    … {more} more (`corpus audit --json` lists them all)", markup=False)
-            return
-        out.print(Text(f"    {reason:<{width}}  ", style="dim") + Text(clip(" ".join(text.split()), CLIP)))
-
-
-def _positions(positions: tuple[int, ...]) -> str:
-    """Paragraph positions as people count them (from 1), runs collapsed: ¶3, ¶62–63."""
-    if not positions:
-        return "0"
-    runs: list[list[int]] = []
-    for p in positions:
-        if runs and p == runs[-1][-1] + 1:
-            runs[-1].append(p)
-        else:
-            runs.append([p])
-    shown = [f"¶{r[0] + 1}" if len(r) == 1 else f"¶{r[0] + 1}–{r[-1] + 1}" for r in runs[:4]]
-    more = " …" if len(runs) > 4 else ""
-    return f"{len(positions)}: {', '.join(shown)}{more}"
 
 
 @cli.command()
@@ -522,10 +308,14 @@ def _positions(positions: tuple[int, ...]) -> str:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write Parquet to FILE instead of JSON Lines to stdout (needs pyarrow).",
 )
+@json_option
 @click.pass_obj
 @handles_errors
-def export(state: State, parquet_file: Path | None) -> None:
-    """Export every document with its canonical text and provenance (JSON Lines, or Parquet)."""
+def export(state: State, parquet_file: Path | None, as_json: bool) -> None:
+    """Export every document with its canonical text and provenance (JSON Lines, or Parquet).
+
+    JSON Lines is what export always writes: --json is taken, as by every command, and changes nothing.
+    """
     with state.open(read_only=True) as corpus:
         if parquet_file is None:
             write_jsonl(corpus.export(), sys.stdout)
@@ -541,7 +331,10 @@ def export(state: State, parquet_file: Path | None) -> None:
 @click.pass_obj
 @handles_errors
 def source(state: State, source_id: int, raw: bool, as_json: bool) -> None:
-    """Show a source, or write its original bytes back out with --raw."""
+    """Show a source: what is stored about it, its paragraphs, the lines its reader removed.
+
+    With --raw, write its original bytes back out instead.
+    """
     with state.open(read_only=True) as corpus:
         if raw:
             sys.stdout.buffer.write(corpus.source_bytes(source_id))
@@ -561,15 +354,13 @@ def source(state: State, source_id: int, raw: bool, as_json: bool) -> None:
         "encoding": row.encoding,
         "encoding_confidence": row.encoding_confidence,
         "document_id": row.document_id,
-        "similarity": row.similarity,
+        "similarity": similarity_value(row.similarity),
         "extract": row.extract.to_dict() if row.extract else None,
     }
-    if as_json:
-        emit(info)
+    if as_json:  # with each location, when it was first seen and its provenance (HTTP headers, a WARC record's)
+        emit({**info, "seen": [place.to_dict() for place in row.seen]})
         return
-    for key, value in info.items():
-        if key != "extract":
-            out.print(f"{key}: {value}", markup=False)
+    terminal.print_source(out, info, row.extract)
 
 
 @cli.command()
@@ -630,3 +421,13 @@ def readers(as_json: bool) -> None:
 
 def main() -> None:
     cli(prog_name="corpus")
+
+
+def _register_lifecycle() -> None:
+    """`corpus remove`, `reread` and `stats` live in their own module, which uses this one's helpers."""
+    from corpus.cli_lifecycle import register
+
+    register(cli)
+
+
+_register_lifecycle()

@@ -134,7 +134,7 @@ class Committer:
     def _exists(self, prepared: Prepared, row: SourceRow) -> AddResult:
         store, source_id = self.store, row.id
         with self._savepoint():
-            if store.add_location(source_id, prepared.location):
+            if store.add_location(source_id, prepared.location, prepared.details):
                 store.log("location", source_id=source_id, document_id=row.document_id, location=prepared.location)
         return AddResult(
             prepared.location,
@@ -166,7 +166,7 @@ class Committer:
                 error=error,
                 id=retried,
             )
-            store.add_location(source_id, prepared.location)
+            store.add_location(source_id, prepared.location, prepared.details)
             store.log("failed", source_id=source_id, location=prepared.location, error=error)
         return AddResult(
             prepared.location, "failed", None, source_id, prepared.blob.sha256, None, prepared.encoding, None, error
@@ -195,12 +195,16 @@ class Committer:
             minhash=fp.serialise(fingerprint.minhash) if fingerprint.minhash is not None else None,
             id=retried,
         )
-        store.add_location(source_id, prepared.location)
+        store.add_location(source_id, prepared.location, prepared.details)
         store.index_paragraphs(source_id, prepared.paragraph_keys)
         if prepared.band_keys:
             store.add_bands(source_id, prepared.band_keys)
 
-        copies = sorted(d for d, (_, r) in matches.items() if r is Relation.COPY)
+        # A copy of several documents joins the one it is most like (on a tie the oldest);
+        # the others merge into it only if they are copies of it too (see _merge_if_copy).
+        copies = sorted(
+            (d for d, (_, r) in matches.items() if r is Relation.COPY), key=lambda d: (-matches[d][0].similarity, d)
+        )
         versions = [d for d, (_, r) in matches.items() if r is Relation.VERSION]
         settings = self.settings.to_strings()
         if copies:
@@ -245,7 +249,7 @@ class Committer:
         else:
             self._update_canonical(document_id, (joined, fingerprint), folded, alone=status != "copy")
         for other in copies[1:]:
-            self._merge_if_copy(document_id, other)
+            self._merge_if_copy(document_id, other, source_id, (similarity or 0.0, matches[other][0].similarity))
         for other in versions:
             live = store.resolve_document(other)
             if live is not None and live != document_id:
@@ -297,11 +301,25 @@ class Committer:
             self._canonicals.put(document_id, found)
         return found
 
-    def _merge_if_copy(self, survivor: int, other: int) -> None:
-        """Merge ``other`` into ``survivor`` only if their canonical texts are copies."""
+    def _merge_if_copy(self, survivor: int, other: int, source_id: int, similarities: tuple[float, float]) -> None:
+        """Merge ``other`` into ``survivor`` only if their canonical texts are copies.
+
+        Source ``source_id`` is a copy of both (``similarities`` to each). When the
+        two are not copies of each other (A≈B and B≈C but not A≈C), which document B
+        joins is the one thing the order of the input decides: the refusal is logged
+        with B, and the audit shows it (``corpus.audit``).
+        """
         comparison = compare(self._canonical_fingerprint(survivor), self._canonical_fingerprint(other))
         if decide(comparison) is not Relation.COPY:
-            self.store.log("merge-refused", document_id=survivor, other=other, jaccard=comparison.jaccard)
+            self.store.log(
+                "merge-refused",
+                document_id=survivor,
+                source_id=source_id,
+                other=other,
+                similarity=round(similarities[0], 4),
+                similarity_to_other=round(similarities[1], 4),
+                jaccard=comparison.jaccard,
+            )
             return
         self.store.merge_documents(survivor, other)
         self._canonicals.drop(other)

@@ -19,9 +19,10 @@ from pathlib import Path
 from corpus import fingerprint as fp
 from corpus import normalise
 from corpus.commit import Committer
+from corpus.inputs import Input, read_input
 from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.pluginhost import PluginHost
-from corpus.prepare import Blob, Prepared, prepare, read_source
+from corpus.prepare import Blob, Prepared, prepare
 from corpus.readers import RegisteredReader
 from corpus.records import AddResult
 from corpus.store import Store
@@ -59,18 +60,22 @@ class _Stage:
         self.known = _Known(store)
         self.limits = limits
 
-    def __call__(self, path: Path) -> Prepared:
-        return prepare(path, self.readers, self.settings, known=self.known, limits=self.limits)
+    def __call__(self, item: Input) -> Prepared:
+        return prepare(item, self.readers, self.settings, known=self.known, limits=self.limits)
 
-    def crashed(self, path: Path, reason: str) -> Prepared:
-        """The record of a file whose worker died or was stopped: its bytes are still kept, with the reason."""
-        location = str(path)
-        try:
-            data = read_source(path, location, self.limits)
-            blob = Blob.of(data) if isinstance(data, bytes) else None
-        except Exception:  # the record of the failure must not fail: it goes without its bytes
-            blob = None
-        return Prepared(location, blob, error=f"{location}: {reason}")
+    def crashed(self, item: Input, reason: str) -> Prepared:
+        """The record of a source whose worker died or was stopped: its bytes are still kept, with the reason.
+
+        A URL is not fetched again for it: its record goes without bytes.
+        """
+        blob = None
+        if item.url is None:
+            try:
+                opened = read_input(item, self.limits)
+                blob = Blob.of(opened.data) if not isinstance(opened, str) else None
+            except Exception:  # the record of the failure must not fail: it goes without its bytes
+                blob = None
+        return Prepared(item.location, blob, error=f"{item.location}: {reason}", details=item.details)
 
     def warm(self) -> None:
         """Load, here and once, what fingerprinting loads on first use (numpy, the permutations, OpenCC).
@@ -88,20 +93,20 @@ class _Stage:
 def add_files(
     store: Store,
     host: PluginHost,
-    files: Iterable[Path],
+    items: Iterable[Input],
     *,
     jobs: int = 1,
     limits: Limits = DEFAULT_LIMITS,
     on_result: Callable[[AddResult], None] | None = None,
 ) -> list[AddResult]:
-    """Add ``files`` to ``store``; one result per file, each reported once its group is committed.
+    """Add ``items`` to ``store``; one result per source, each reported once its group is committed.
 
     ``limits`` bound what each file may cost; a file over one fails alone.
     """
     stage = _Stage(tuple(host.readers), store.settings(), store.path, limits)
     stage.warm()
     store_file = os.path.realpath(store.path)
-    wanted = (f for f in files if os.path.realpath(f) != store_file)
+    wanted = (i for i in items if i.path is None or os.path.realpath(i.path) != store_file)
     # Without fork (Windows) there are no workers: no time or memory limit, and a crash takes the batch.
     pool = Pool(jobs, stage, stage.crashed, limits=limits) if can_fork() else None
     prepared: Iterator[Prepared] = pool.map(wanted) if pool is not None else map(stage, wanted)

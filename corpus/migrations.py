@@ -160,12 +160,49 @@ def m005_lsh_bands_by_key() -> str:
         """
 
 
+def m006_location_details() -> str:
+    # What came with a location besides its name: a web-archive record's date, id and
+    # HTTP headers, a URL's fetch time and final address (JSON, {} for a plain file).
+    return """
+        ALTER TABLE locations ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+        """
+
+
+def m007_lifecycle() -> str:
+    # `corpus remove`, `reread` and `stats` (corpus.lifecycle): the highest source and
+    # document id ever removed, so that no id is given twice (SQLite gives a new row the
+    # highest id in its table plus one: see next_id); and indexes so that counting sources
+    # by status, reader and media type, and finding the documents merged into one, read
+    # an index, not rows that hold whole extracts and canonical texts.
+    return """
+        CREATE TABLE removed_ids (kind TEXT PRIMARY KEY, highest INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX sources_by_reader ON sources(status, reader, reader_version, media_type);
+        CREATE INDEX documents_merged_into ON documents(merged_into);
+        """
+
+
+def next_id(table: str) -> str:
+    """An SQL expression for the id of a new row of ``table`` (``sources`` or ``documents``).
+
+    One more than the highest id the table holds or ever gave to a row since removed
+    (``removed_ids``, m007): an id users cite (in notes, in the event log) never comes
+    to name another source or document.
+    """
+    assert table in ("sources", "documents")
+    return (
+        f"(SELECT max(coalesce((SELECT max(id) FROM {table}), 0), "
+        f"coalesce((SELECT highest FROM removed_ids WHERE kind = '{table}'), 0)) + 1)"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_paragraph_index,
     m003_document_chars,
     m004_canonical_builds,
     m005_lsh_bands_by_key,
+    m006_location_details,
+    m007_lifecycle,
 ]
 
 

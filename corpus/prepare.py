@@ -14,10 +14,7 @@ worker's (:mod:`corpus.workers`).
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
-import stat
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -28,7 +25,8 @@ from corpus import fingerprint as fp
 from corpus.decode import decode
 from corpus.errors import CorpusError, DecodeError, ReaderError
 from corpus.extract import Extract
-from corpus.files import is_link_loop
+from corpus.inputs.item import Input
+from corpus.inputs.reading import Opened, read_input
 from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.readers import RegisteredReader, choose_reader
 from corpus.sniff import sniff_media_type
@@ -76,6 +74,8 @@ class Prepared:
     paragraph_keys: frozenset[int] = frozenset()
     error: str | None = None
     known: bool = False
+    details: tuple[tuple[str, str], ...] = ()
+    """Provenance kept with the location: a WARC record's date and id, HTTP headers, a fetch time."""
 
     @property
     def sha256(self) -> str | None:
@@ -87,16 +87,32 @@ def is_textual(media_type: str) -> bool:
     return media_type.startswith("text/") or media_type in ("application/xml", "application/xhtml+xml")
 
 
-def load(path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
-    """Sniff and decode: what every reader gets to see."""
+def load(
+    path: Path,
+    data: bytes,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    charset: str | None = None,
+    location: str | None = None,
+) -> SourceFile:
+    """Sniff and decode: what every reader gets to see.
+
+    ``charset`` is one declared from outside the bytes (an HTTP header); ``path``
+    gives the sniffer its suffix hint, ``location`` is where the source is.
+    """
     media_type = sniff_media_type(data, path)
     if not is_textual(media_type):
-        return SourceFile(path, data, None, media_type, decode_error=_not_text(data, media_type), limits=limits)
+        error = _not_text(data, media_type)
+        return SourceFile(path, data, None, media_type, decode_error=error, limits=limits, origin=location)
     try:
-        decoded = decode(data)
+        decoded = decode(data, declared=charset)
     except DecodeError as exc:
-        return SourceFile(path, data, None, "application/octet-stream", decode_error=str(exc), limits=limits)
-    return SourceFile(path, data, decoded.text, media_type, decoded.encoding, decoded.confidence, limits=limits)
+        return SourceFile(
+            path, data, None, "application/octet-stream", decode_error=str(exc), limits=limits, origin=location
+        )
+    return SourceFile(
+        path, data, decoded.text, media_type, decoded.encoding, decoded.confidence, limits=limits, origin=location
+    )
 
 
 def _not_text(data: bytes, media_type: str) -> str:
@@ -105,88 +121,6 @@ def _not_text(data: bytes, media_type: str) -> str:
     if not data.strip(b"\x00"):
         return f"the file holds nothing but NUL bytes ({len(data):,} of them), no text"
     return f"not text: detected {media_type}"
-
-
-def read_source(path: Path, where: str, limits: Limits = DEFAULT_LIMITS) -> bytes | str:
-    """The bytes of the file at ``path``, or why they cannot be read (a message naming ``where``).
-
-    Only a regular file is read, and only if it is within ``limits.max_file_size``
-    (checked before reading, and again while reading, for a file that grows): a FIFO
-    or a device is refused rather than waited on.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        return unreadable(path, where, exc)
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            return unreadable(path, where, None)
-        if not stat.S_ISREG(info.st_mode):
-            return f"{where}: not a regular file but {_kind(info.st_mode)}; only files are read"
-        too_large = limits.file_too_large(info.st_size, where)
-        if too_large:
-            return too_large
-        cap = limits.max_file_size
-        # What the size says, and one byte more to see a file that grew (or whose size lies, as /proc's).
-        want = (info.st_size if cap is None else min(info.st_size, cap)) + 1
-        with os.fdopen(fd, "rb", closefd=False) as file:
-            data = file.read(want)
-            if len(data) == want:
-                data += file.read() if cap is None else file.read(cap + 1 - len(data))
-    except OSError as exc:
-        return unreadable(path, where, exc)
-    finally:
-        os.close(fd)
-    if cap is not None and len(data) > cap:
-        return limits.file_too_large(len(data), where) or ""
-    return data
-
-
-def unreadable(path: Path, where: str, error: OSError | None) -> str:
-    """Why ``path`` cannot be read as a file: ``error`` from opening or reading it, None for a folder.
-
-    A folder comes here from :func:`corpus.files.expand` only when it could not be
-    walked: a link back into a folder it is in, or a folder that cannot be listed.
-    """
-    try:
-        folder = stat.S_ISDIR(os.stat(path).st_mode)
-    except OSError:
-        folder = False
-    if folder:
-        if is_link_loop(path):
-            return (
-                f"{where}: a symbolic link loop: it points to {os.path.realpath(path)}, a folder it is in; "
-                "not followed"
-            )
-        try:
-            with os.scandir(path):
-                pass
-        except OSError as exc:
-            error = exc
-        else:
-            return f"{where}: a folder, not a file: it could not be walked when the add began"
-        if error.errno in (errno.EACCES, errno.EPERM):
-            return f"{where}: permission denied: the folder cannot be listed, so nothing in it was added"
-        if error.errno != errno.ENOENT:
-            return f"{where}: the folder cannot be listed: {error.strerror or error}"
-    if error is None:  # a folder a moment ago, gone now
-        return f"{where}: no such file or folder (it was removed while the add ran)"
-    code = error.errno
-    if code == errno.ENOENT and os.path.islink(path):
-        return f"{where}: a symbolic link to {os.readlink(path)}, which does not exist"
-    if code == errno.ENOENT:
-        return f"{where}: no such file or folder (it is not there, or it was removed while the add ran)"
-    if code == errno.ELOOP:
-        return f"{where}: a symbolic link loop: following its links never reaches a file"
-    if code in (errno.EACCES, errno.EPERM):
-        return f"{where}: permission denied: the user running corpus may not read it"
-    return f"cannot read {where}: {error.strerror or error}"
-
-
-def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"))
-    return next((name for test, name in kinds if test(mode)), "a device")
 
 
 def read_extract(file: SourceFile, readers: Sequence[RegisteredReader]) -> tuple[RegisteredReader, Extract]:
@@ -213,45 +147,48 @@ def read_extract(file: SourceFile, readers: Sequence[RegisteredReader]) -> tuple
 
 
 def prepare(
-    path: Path,
+    item: Input,
     readers: Sequence[RegisteredReader],
     settings: fp.FingerprintSettings,
     *,
-    location: str | None = None,
     known: Callable[[str], bool] | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Prepared:
-    """Read ``path`` and prepare it for matching; ``known(sha256)`` says the store has it already.
+    """Read ``item`` and prepare it for matching; ``known(sha256)`` says the store has it already.
 
     A ``MemoryError`` (under the memory limit of a worker, :mod:`corpus.workers`)
     fails this source only, with its bytes kept when they could be read.
     """
-    where = location if location is not None else str(path)
-    data = read_source(path, where, limits)
-    if isinstance(data, str):
-        return Prepared(where, None, error=data)
+    where = item.location
+    opened = read_input(item, limits)
+    if isinstance(opened, str):
+        return Prepared(where, None, error=opened, details=item.details)
     blob: Blob | None = None
     try:
-        blob = Blob.of(data)
+        blob = Blob.of(opened.data)
         if known is not None and known(blob.sha256):
-            return Prepared(where, blob, known=True)
-        return _prepare_bytes(path, data, readers, settings, location=where, blob=blob, limits=limits)
+            return Prepared(where, blob, known=True, details=opened.details)
+        if item.refused is not None:
+            return Prepared(where, blob, error=item.refused, details=opened.details)
+        return _prepare_bytes(item, opened, readers, settings, blob=blob, limits=limits)
     except MemoryError:
-        return Prepared(where, blob, error=f"{where}: {limits.out_of_memory()}")
+        return Prepared(where, blob, error=f"{where}: {limits.out_of_memory()}", details=opened.details)
 
 
 def _prepare_bytes(
-    path: Path,
-    data: bytes,
+    item: Input,
+    opened: Opened,
     readers: Sequence[RegisteredReader],
     settings: fp.FingerprintSettings,
     *,
-    location: str,
     blob: Blob,
     limits: Limits,
 ) -> Prepared:
-    file = load(path, data, limits)
-    found = Prepared(location, blob, file.media_type, file.encoding, file.encoding_confidence)
+    named = item.path if item.path is not None else item.suffix_name
+    file = load(named, opened.data, limits, charset=opened.charset, location=item.location)
+    found = Prepared(
+        item.location, blob, file.media_type, file.encoding, file.encoding_confidence, details=opened.details
+    )
     try:
         reader, extract = read_extract(file, readers)
     except CorpusError as exc:

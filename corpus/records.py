@@ -1,4 +1,8 @@
-"""What the Python API returns; ``to_dict`` gives the JSON contract of the command line."""
+"""What the Python API returns; ``to_dict`` gives the JSON contract of the command line.
+
+The records keep similarities as computed; ``to_dict`` rounds them as everywhere a person
+or a script reads one (:func:`corpus.wording.similarity_value`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from corpus.text.scripts import HanVariant
+from corpus.wording import similarity_value
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,7 @@ class AddResult:
     title: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "similarity": similarity_value(self.similarity)}
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,16 @@ class SourceInfo:
     removed_count: int
     # The Chinese script of the source's text (corpus.text.scripts.han_variant), None when not Chinese.
     script: HanVariant | None = None
+    # Each location with when it was first seen and its details: {location, first_seen, details}.
+    seen: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["locations"] = list(self.locations)
-        return out
+        return {
+            **asdict(self),
+            "locations": list(self.locations),
+            "similarity": similarity_value(self.similarity),
+            "seen": list(self.seen),
+        }
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ class RelatedInfo:
     similarity: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "similarity": similarity_value(self.similarity)}
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable
 
-from corpus import fingerprint as fp
-from corpus.canonical_policy import FIRST_SOURCES
-from corpus.check import Fix, Problem, file_with, rebuilt
+from corpus.check import Fix, Problem, file_with, rebuilt, save_rebuilt
 from corpus.errors import CorpusError
-from corpus.match import shingle_similarity
 from corpus.pluginhost import PluginHost
 from corpus.store import Store
 
@@ -197,20 +194,5 @@ class _Mender:
             build, canonical = rebuilt(self.host, current.title, sources)
         except (ValueError, TypeError, KeyError, AttributeError, CorpusError):
             return False
-        store.save_canonical(document_id, canonical)
-        # Kept where a later source can fold into it, as adding keeps it (corpus.commit).
-        keep = build is not None and len(build.sources) >= FIRST_SOURCES
-        store.save_canonical_build(document_id, build.to_bytes() if build is not None and keep else None)
-        text_fp = fp.fingerprint([p.text for p in canonical.paragraphs], self.settings)
-        for source in sources:
-            source_fp = fp.fingerprint_source(source.title, source.paragraphs, self.settings)
-            store.set_similarity(source.source_id, round(shingle_similarity(source_fp, text_fp), 4))
-        store.log(
-            "canonical",
-            document_id=document_id,
-            paragraphs=len(canonical.paragraphs),
-            chars=len(canonical.text),
-            sources=[s.source_id for s in sources],
-            built="repaired",
-        )
+        save_rebuilt(store, document_id, sources, build, canonical, built="repaired")
         return True

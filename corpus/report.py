@@ -22,7 +22,7 @@ from corpus.leftovers import REASONS
 from corpus.records import SourceInfo
 from corpus.text.scripts import script_of
 from corpus.textdiff import Block, Changed, Segment, Unchanged, diff_paragraphs
-from corpus.wording import clip, plural, removed_rows, similarity_text
+from corpus.wording import clip, plural, removed_rows, similarity_text, similarity_value
 
 # Up to this many collapsed copies the chart has one bar per copy; above, a histogram.
 BARS_UP_TO = 60
@@ -200,11 +200,12 @@ _Copy = tuple[int, SourceAudit, float]
 
 
 def _chart(pages: Sequence[DocumentPage]) -> str:
+    # Rounded as it is shown, so that a copy shown as 0.800 is not drawn amber as below 0.8.
     copies: list[_Copy] = [
-        (p.audit.document_id, s, s.similarity)
+        (p.audit.document_id, s, sim)
         for p in pages
         for s in p.audit.sources
-        if s.joined_as not in (None, "new") and s.similarity is not None
+        if s.joined_as not in (None, "new") and (sim := similarity_value(s.similarity)) is not None
     ]
     caption = "Similarity of every collapsed copy to the canonical text of its document"
     if not copies:
@@ -241,7 +242,8 @@ def _bars(copies: Sequence[_Copy]) -> str:
             f'<rect class="bar{low}" x="{label_w}" y="{y + 4}" width="{bar_w * sim:.1f}" height="{row_h - 8}" rx="2"/>'
         )
         out.append(
-            f'<text class="value" x="{label_w + bar_w * sim + 6:.1f}" y="{y + row_h / 2 + 4:.1f}">{sim:.3f}</text>'
+            f'<text class="value" x="{label_w + bar_w * sim + 6:.1f}" y="{y + row_h / 2 + 4:.1f}">'
+            f"{similarity_text(sim)}</text>"
         )
         out.append("</a>")
     out.append("</svg>")
@@ -325,6 +327,7 @@ def _document(page: DocumentPage) -> str:
         f'<p class="muted">{len(a.paragraphs)} canonical paragraphs · {len(a.sources)} source(s){_pairs_line(a)}</p>',
     ]
     out += [f'<p class="flag"><strong>flag:</strong> {esc(flag)}</p>' for flag in a.flags]
+    out += [f'<p class="flag"><strong>ambiguous:</strong> {esc(c.describe(a.document_id))}</p>' for c in a.ambiguous]
     if len(a.sources) > 2:
         out.append(_pair_matrix(a, colors))
     out.append('<div class="sources">')
@@ -346,7 +349,7 @@ def _pairs_line(a: DocumentAudit) -> str:
     if len(a.pairs) != 1:
         return ""
     x, y, sim = a.pairs[0]
-    return f" · #{x} and #{y} are {sim:.3f} alike"
+    return f" · #{x} and #{y} are {similarity_text(sim)} alike"
 
 
 def _pair_matrix(a: DocumentAudit, colors: dict[int, str]) -> str:

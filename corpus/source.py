@@ -18,7 +18,8 @@ class SourceFile:
     an image): a reader of a binary format reads ``data``. ``media_type`` is the
     core's content sniff (``text/html``, ``application/pdf``, ``text/plain``...);
     ``encoding`` and ``encoding_confidence`` tell how ``text`` was decoded.
-    ``limits`` are those the source is read under: a reader that decompresses
+    ``path`` is the file (for a source that is no file of its own, a
+    name with its suffix); ``limits`` are those the source is read under: a reader that decompresses
     or counts pages checks them (:meth:`corpus.limits.Limits.check_pages`).
     """
 
@@ -30,6 +31,8 @@ class SourceFile:
     encoding_confidence: float | None = None
     decode_error: str | None = None
     limits: Limits = DEFAULT_LIMITS
+    origin: str | None = None
+    """Where the source is when ``path`` is not it: a URL, an archive member, a web-archive record."""
 
     @cached_property
     def sha256(self) -> str:
@@ -38,5 +41,5 @@ class SourceFile:
 
     @property
     def location(self) -> str:
-        """Where the source was found, as the user named it."""
-        return str(self.path)
+        """Where the source was found: its absolute path, its URL, ``archive.zip!inner/path``."""
+        return self.origin if self.origin is not None else str(self.path)

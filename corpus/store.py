@@ -12,7 +12,6 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,46 +21,14 @@ from corpus.canonical import Canonical, SourceText
 from corpus.errors import SettingsMismatchError, StoreError
 from corpus.extract import Extract
 from corpus.fingerprint import FingerprintSettings
-from corpus.migrations import latest_version, migrate
+from corpus.migrations import latest_version, migrate, next_id
+from corpus.store_rows import DocumentRow as DocumentRow
+from corpus.store_rows import Seen as Seen
+from corpus.store_rows import SourceRow as SourceRow
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-@dataclass(frozen=True)
-class SourceRow:
-    """A stored source, as the rest of the core reads it back."""
-
-    id: int
-    sha256: str
-    status: str
-    media_type: str | None
-    encoding: str | None
-    encoding_confidence: float | None
-    reader: str | None
-    reader_version: str | None
-    error: str | None
-    added_at: str
-    extract: Extract | None
-    document_id: int | None
-    joined_as: str | None
-    joined_similarity: float | None
-    similarity: float | None
-    locations: tuple[str, ...]
-
-    @property
-    def path(self) -> str:
-        return self.locations[0] if self.locations else ""
-
-
-@dataclass(frozen=True)
-class DocumentRow:
-    id: int
-    title: str | None
-    text: str
-    created_at: str
-    updated_at: str
 
 
 class Store:
@@ -231,9 +198,9 @@ class Store:
     ) -> int:
         """Insert a source row; ``id`` reuses the id of a failed attempt being retried."""
         cur = self.db.execute(
-            """INSERT INTO sources (id, sha256, media_type, encoding, encoding_confidence, reader,
+            f"""INSERT INTO sources (id, sha256, media_type, encoding, encoding_confidence, reader,
                    reader_version, status, error, extract, exact_key, minhash, added_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (coalesce(?, {next_id("sources")}), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 id,
                 sha256,
@@ -262,12 +229,21 @@ class Store:
         self.db.execute("PRAGMA defer_foreign_keys = ON")
         self.db.execute("DELETE FROM sources WHERE id = ? AND status = 'failed'", (source_id,))
 
-    def add_location(self, source_id: int, location: str) -> bool:
+    def add_location(self, source_id: int, location: str, details: Sequence[tuple[str, str]] = ()) -> bool:
+        """Record where a source was seen; the first time a location is seen is the one kept."""
         cur = self.db.execute(
-            "INSERT OR IGNORE INTO locations (source_id, location, added_at) VALUES (?, ?, ?)",
-            (source_id, location, now()),
+            "INSERT OR IGNORE INTO locations (source_id, location, added_at, details) VALUES (?, ?, ?, ?)",
+            (source_id, location, now(), json.dumps(dict(details), ensure_ascii=False)),
         )
         return cur.rowcount > 0
+
+    def seen(self, source_id: int) -> tuple[Seen, ...]:
+        """Each location of a source with the time it was first seen and its details, oldest first."""
+        rows = self.db.execute(
+            "SELECT location, added_at, details FROM locations WHERE source_id = ? ORDER BY added_at, location",
+            (source_id,),
+        )
+        return tuple(Seen(r[0], r[1], json.loads(r[2])) for r in rows)
 
     def locations(self, source_id: int) -> tuple[str, ...]:
         rows = self.db.execute(
@@ -288,6 +264,7 @@ class Store:
 
     def _source_row(self, row: Sequence[Any]) -> SourceRow:
         extract = Extract.from_dict(json.loads(row[10])) if row[10] else None
+        seen = self.seen(row[0])
         return SourceRow(
             id=row[0],
             sha256=row[1],
@@ -304,7 +281,8 @@ class Store:
             joined_as=row[12],
             joined_similarity=row[13],
             similarity=row[14],
-            locations=self.locations(row[0]),
+            locations=tuple(place.location for place in seen),
+            seen=seen,
         )
 
     def source(self, source_id: int) -> SourceRow | None:
@@ -446,8 +424,8 @@ class Store:
 
     # -- documents -----------------------------------------------------------------
     def create_document(self) -> int:
-        stamp = now()
-        cur = self.db.execute("INSERT INTO documents (created_at, updated_at) VALUES (?, ?)", (stamp, stamp))
+        stamp, new = now(), next_id("documents")  # an id never given before, to a removed one either
+        cur = self.db.execute(f"INSERT INTO documents (id, created_at, updated_at) VALUES ({new}, ?, ?)", (stamp,) * 2)
         assert cur.lastrowid is not None
         return cur.lastrowid
 
@@ -629,6 +607,18 @@ class Store:
             "INSERT INTO events (at, kind, document_id, source_id, detail) VALUES (?, ?, ?, ?, ?)",
             (now(), kind, document_id, source_id, json.dumps(detail, ensure_ascii=False, sort_keys=True)),
         )
+
+    def merge_refusals(self) -> list[tuple[int, int, int, dict[str, Any]]]:
+        """Each ``merge-refused`` event with its source: (document joined, source, other document, detail)."""
+        rows = self.db.execute(
+            "SELECT document_id, source_id, detail FROM events"
+            " WHERE kind = 'merge-refused' AND source_id IS NOT NULL ORDER BY id"
+        )
+        out = []
+        for document_id, source_id, detail in rows:
+            found = json.loads(detail)
+            out.append((int(document_id), int(source_id), int(found["other"]), found))
+        return out
 
     def events(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT id, at, kind, document_id, source_id, detail FROM events ORDER BY id")

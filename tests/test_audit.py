@@ -11,9 +11,12 @@ from conftest import CLOSING, DATELINE, PDF_SEED, REMOVED_CHROME, WEB_SEED, CliR
 
 from corpus.api import Corpus
 
+# A pipe of no known width, whatever the shell running the tests exports: a log's table.
+LOG = {"COLUMNS": ""}
+
 
 def audit_text(cli: CliRunner, db: Path) -> str:
-    run = cli("--db", db, "audit")
+    run = cli("--db", db, "audit", env=LOG)
     assert run.returncode == 0, run.stderr
     return run.stdout
 
@@ -22,7 +25,7 @@ def audit_text(cli: CliRunner, db: Path) -> str:
 def seed_audit(seed_db: tuple[Path, list[dict[str, Any]]]) -> tuple[str, dict[str, Any]]:
     """The seed corpus's terminal audit (piped, as in a log) and its JSON audit."""
     db, _ = seed_db
-    text = run_corpus("--db", db, "audit")
+    text = run_corpus("--db", db, "audit", env=LOG)
     assert text.returncode == 0, text.stderr
     (audit,) = run_corpus("--db", db, "audit", "--json").json_lines()
     return text.stdout, audit

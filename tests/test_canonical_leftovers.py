@@ -34,9 +34,13 @@ MIN_COVERAGE = 0.97
 
 
 def add(cli: CliRunner, db: Path, *paths: Path) -> list[dict[str, Any]]:
-    run = cli("--db", db, "add", *paths, "--json")
-    assert run.returncode == 0, run.stderr
-    return run.json_lines()
+    """Add ``paths`` in this order: one add each (an add matches its files in the order of their locations)."""
+    records = []
+    for path in paths:
+        run = cli("--db", db, "add", path, "--json")
+        assert run.returncode == 0, run.stderr
+        records += run.json_lines()
+    return records
 
 
 def show(cli: CliRunner, db: Path, document_id: int) -> dict[str, Any]:

@@ -60,8 +60,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         shared("encoding-detection/char-dataset/None/sample-1.png"),
         gone,
     ]
-    run = run_corpus("--db", db, "add", "--json", *files)
-    assert [(r["status"], r["source_id"], r["document_id"]) for r in run.json_lines()] == [
+    # One add each, so that they go in in this order (one add matches its files in the order of their locations).
+    runs = [run_corpus("--db", db, "add", "--json", file) for file in files]
+    assert [(r["status"], r["source_id"], r["document_id"]) for run in runs for r in run.json_lines()] == [
         ("new", WEB, SEED_DOC),
         ("copy", PDF, SEED_DOC),
         ("new", ID_LAW, ID_LAW_DOC),
@@ -70,7 +71,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         ("version", NEW_LAW, NEW_LAW_DOC),
         ("failed", PICTURE, None),
         ("new", GONE, GONE_DOC),
-    ], run.stderr
+    ], [run.stderr for run in runs]
     gone.unlink()
     return Built(db, gone)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from click.testing import CliRunner as ClickRunner
 from conftest import PDF_SEED, SEEDS, TITLE, WEB_SEED, CliRunner, corpus_bytes
 
 from corpus.cli import cli as corpus_cli
+from corpus.text import display_width
 
 ADD_FIELDS = {"path", "status", "document_id", "source_id", "sha256", "reader", "encoding", "similarity", "error"}
 
@@ -29,10 +31,13 @@ def many_files(folder: Path, count: int) -> Path:
     return folder
 
 
-def run_in_terminal(*args: str | Path, cwd: Path) -> tuple[int, str]:
+def run_in_terminal(*args: str | Path, cwd: Path, columns: int = 120) -> tuple[int, str]:
     """Run the command line with its stdout on a pseudo-terminal, as a person at a terminal would."""
     leader, follower = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "CORPUS_DB"} | {"TERM": "xterm-256color", "COLUMNS": "120"}
+    env = {k: v for k, v in os.environ.items() if k != "CORPUS_DB"} | {
+        "TERM": "xterm-256color",
+        "COLUMNS": str(columns),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "corpus", *map(str, args)], stdout=follower, stderr=follower, cwd=cwd, env=env
     )
@@ -80,7 +85,7 @@ def test_add_json_is_one_object_per_file_and_nothing_else(cli: CliRunner, tmp_pa
 
 def test_show_is_written_for_a_person(cli: CliRunner, seed_db: tuple[Path, list[dict[str, Any]]]) -> None:
     db, records = seed_db
-    run = cli("--db", db, "show", str(records[0]["document_id"]))
+    run = cli("--db", db, "show", str(records[0]["document_id"]), env={"COLUMNS": ""})  # a pipe of no known width
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert TITLE in lines[1]
@@ -104,6 +109,26 @@ def test_export_writes_json_lines_with_provenance(cli: CliRunner, seed_db: tuple
     assert {s["sha256"] for s in doc["sources"]} == {r["sha256"] for r in records}
     assert all(p["sources"] for p in doc["paragraphs"])
     assert {"reader", "reader_version", "encoding", "similarity", "joined_as", "locations"} <= doc["sources"][0].keys()
+
+
+def test_export_takes_json_like_every_command(cli: CliRunner, seed_db: tuple[Path, list[dict[str, Any]]]) -> None:
+    db, _ = seed_db
+    plain, flagged = cli("--db", db, "export"), cli("--db", db, "export", "--json")
+    assert flagged.returncode == 0, flagged.stderr
+    assert flagged.stdout == plain.stdout and flagged.json_lines()
+
+
+def test_show_on_an_80_column_terminal_fits_it(seed_db: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+    db, records = seed_db
+    code, screen = run_in_terminal("--db", db, "show", str(records[0]["document_id"]), cwd=tmp_path, columns=80)
+    assert code == 0, screen
+    lines = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen).replace("\r", "").splitlines()
+    assert lines[0].startswith("─") and "document 1" in lines[0] and display_width(lines[0]) == 80
+    assert max(display_width(line.rstrip()) for line in lines) <= 80
+    # The closing paragraph, wrapped to the screen: its lines joined give it back whole.
+    start = next(i for i, line in enumerate(lines) if line.startswith("各省、自治区、直辖市党委"))
+    end = lines.index("", start)
+    assert "".join(lines[start:end]).endswith("具体措施。") and end - start > 1
 
 
 def test_export_parquet_has_the_same_documents_and_provenance(

@@ -3,7 +3,8 @@
 Real files, built by benchmarks/hostile.py (the folder its benchmark measures): an empty
 file, random bytes (one named .html), NUL bytes, a truncated PDF, text named .pdf, HTML
 nested 200,000 deep, a 9 MB single line, a real PDF whose page stream inflates to 600 MB,
-symbolic-link loops, a link to nothing, a file and a folder without permissions, beside the
+zip and gzip bombs of 10 GB of zeros, a zip of overlapping entries, a truncated zip, zips nested
+four deep, symbolic-link loops, a link to nothing, a file and a folder without permissions, beside the
 seed files and a good PDF. Readers that crash their process (SIGSEGV), hang, delete a file
 before it is read, or take all the memory they can are a real plugin, installed for the
 real `corpus add` through an entry point on PYTHONPATH. Unreadable means unreadable: as root,
@@ -198,6 +199,12 @@ def test_every_file_of_a_hostile_folder_gets_one_record_and_the_good_ones_go_in(
         "truncated.pdf": "failed:truncated",
         "deep.html": "failed:levels deep",
         "bomb.pdf": "failed:--max-decompressed-size",
+        "good.zip!minutes/harbour.txt": "new",
+        "bomb.zip!zeros.txt": "failed:decompresses to 10 GB from 10 MB, more than 200 times over",
+        "bomb.txt.gz": "failed:a decompression bomb",
+        "overlap.zip": "failed:a zip bomb: 9,999 of its 10,000 entries overlap",
+        "truncated.zip": "failed:cut short",
+        "deep.zip!level2.zip!level3.zip!level4.zip": "failed:nested more than 3 deep",
         "loop-a": "failed:symbolic link loop",
         "loop-b": "failed:symbolic link loop",
         "tree/sub/up": "failed:symbolic link loop",

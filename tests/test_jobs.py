@@ -23,6 +23,7 @@ def store_contents(db: Path) -> dict[str, Any]:
     for document in documents:
         for source in document["sources"]:
             source.pop("locations", None)
+            source.pop("seen", None)  # when each location was first seen differs from run to run
     return {"documents": documents}
 
 

@@ -108,7 +108,8 @@ def test_one_rewritten_paragraph_in_a_long_law_is_a_linked_version_with_one_word
     (tmp_path / "law.md").write_text(law, encoding="utf-8")
     (tmp_path / "amended.md").write_text("\n\n".join(amended), encoding="utf-8")
     with Corpus.open(tmp_path / "c.db") as corpus:
-        first, second = corpus.add([tmp_path / "law.md", tmp_path / "amended.md"])
+        (first,) = corpus.add([tmp_path / "law.md"])
+        (second,) = corpus.add([tmp_path / "amended.md"])
         assert (first.status, second.status) == ("new", "version")
         assert first.document_id != second.document_id
         assert [r.document_id for r in corpus.document(second.document_id or 0).related] == [first.document_id]

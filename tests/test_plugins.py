@@ -202,10 +202,12 @@ def test_canonical_policy_can_be_replaced_by_a_plugin(tmp_path: Path) -> None:
             return Canonical(first.title, tuple(CanonicalParagraph(p, (first.source_id,)) for p in first.paragraphs))
 
     with Corpus.open(tmp_path / "c.db", plugins=[FirstSourceOnly()]) as corpus:
-        results = corpus.add([PDF_SEED, WEB_SEED])
-        doc = corpus.document(results[0].document_id or 0)
+        first, second = corpus.add([PDF_SEED, WEB_SEED])  # matched in the order of their locations
+        assert (Path(first.path).name, second.status) == (WEB_SEED.name, "copy")
+        doc = corpus.document(first.document_id or 0)
         assert not doc.text.startswith(TITLE)  # the policy above leaves the title out
-        assert len(doc.paragraphs) == 60  # the PDF's paragraphs alone
+        extract = corpus.source(first.source_id or 0).extract
+        assert extract is not None and [p.text for p in doc.paragraphs] == list(extract.paragraphs)
 
 
 def test_reader_validation_names_the_problem() -> None:
@@ -238,7 +240,8 @@ def test_a_canonical_policy_that_raises_fails_only_that_file(tmp_path: Path) -> 
     note = tmp_path / "note.txt"
     note.write_text("A short note that is not the seed document at all, with words enough.\n", encoding="utf-8")
     with Corpus.open(tmp_path / "c.db", plugins=[Broken()]) as corpus:
-        web, other = corpus.add([WEB_SEED, note])
+        results = {Path(r.path).name: r for r in corpus.add([WEB_SEED, note])}
+        web, other = results[WEB_SEED.name], results[note.name]
         assert web.status == "failed" and "policy bug" in (web.error or "") and "ValueError" in (web.error or "")
         assert other.status == "new"
         assert [d.source_count for d in corpus.documents()] == [1]

@@ -41,6 +41,8 @@ def test_store_is_wal_with_numbered_migrations(tmp_path: Path) -> None:
         (3, "m003_document_chars"),
         (4, "m004_canonical_builds"),
         (5, "m005_lsh_bands_by_key"),
+        (6, "m006_location_details"),
+        (7, "m007_lifecycle"),
     ]
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 # Files a folder walk never takes: the store itself and editor/OS litter.
 _SKIP_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal")
-_SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+_SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", "__MACOSX"})
 
 
 def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
@@ -30,14 +30,32 @@ def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
     Hidden files and folders (names starting with a dot) are skipped inside folders
     but taken when named explicitly. Expanding the result again gives the result.
     """
-    seen: set[str] = set()
+    for path, _ in find(paths):
+        yield path
+
+
+def find(paths: Iterable[Path | str], seen: set[str] | None = None) -> Iterator[tuple[Path, str | None]]:
+    """:func:`expand`, each file with its path relative to the folder it was found in (None: named itself).
+
+    ``seen`` holds the real paths already given (one add may call this once per argument).
+    """
+    seen = set() if seen is None else seen
     for path in (Path(p) for p in paths):
-        candidates = _walk(path) if _is_folder(path) and not is_link_loop(path) else [path]
-        for file in candidates:
+        walked = _is_folder(path) and not is_link_loop(path)
+        for file in _walk(path) if walked else [path]:
             key = os.path.realpath(file)
             if key not in seen:
                 seen.add(key)
-                yield file
+                yield file, file.relative_to(path).as_posix() if walked else None
+
+
+def skipped_name(name: str, *, folder: bool = False) -> bool:
+    """Is a file (or a folder) of this name left out when found in a folder or an archive?
+
+    Hidden names, desktop litter, the macOS resource folder ``__MACOSX`` of a zip, and
+    the store's own files.
+    """
+    return name.startswith(".") or name in _SKIP_NAMES or (not folder and name.endswith(_SKIP_SUFFIXES))
 
 
 def is_link_loop(path: Path) -> bool:
@@ -77,16 +95,16 @@ def _walk(folder: Path) -> list[Path]:
             found.append(directory)  # cannot be listed (permissions, vanished): reported
             return
         for entry in entries:
-            if entry.name.startswith(".") or entry.name in _SKIP_NAMES:
-                continue
             path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()  # follows links
             except OSError:
                 is_dir = False
+            if skipped_name(entry.name, folder=is_dir):
+                continue
             if is_dir and not (entry.is_symlink() and is_link_loop(path)):
                 visit(path)
-            elif is_dir or not entry.name.endswith(_SKIP_SUFFIXES):
+            else:
                 found.append(path)  # a file, a link loop, a link to nothing, a FIFO: prepare says which
 
     visit(folder)

@@ -96,7 +96,8 @@ def test_binary_and_empty_files_fail_alone_and_are_kept(tmp_path: Path, cli: Cli
 def test_missing_path_is_a_failed_record_and_the_others_go_in(cli: CliRunner, tmp_path: Path) -> None:
     run = cli("--db", tmp_path / "c.db", "add", "--json", tmp_path / "nope.txt", WEB_SEED)
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    missing, seed = run.json_lines()
+    records = {Path(r["path"]).name: r for r in run.json_lines()}  # in the order of their locations
+    missing, seed = records["nope.txt"], records[WEB_SEED.name]
     assert missing["status"] == "failed" and "no such file or folder" in missing["error"]
     assert seed["status"] == "new"
 

@@ -331,10 +331,16 @@ class Committer:
 
         When the copy's paragraphs (and title) are word for word the canonical text's,
         all of them, the built-in policy would give the same text again, every paragraph
-        with one more source attesting it. A plugin's policy always sees every source.
+        with one more source attesting it. Not when the copy has a title the document
+        lacks or words otherwise: its vote could change the title (a copy whose reader
+        found none came first). A plugin's policy always sees every source.
         """
         if not self.host.builtin_canonical:
             return False
+        if joined.title:
+            current = self.store.document(document_id)
+            if current is None or current.title != joined.title:
+                return False
         wanted = [_plain(t) for t in ([joined.title] if joined.title else []) + list(joined.paragraphs)]
         positions: dict[str, list[int]] = {}
         for n, (text, _) in enumerate(self.store.paragraphs(document_id)):

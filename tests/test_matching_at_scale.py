@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, shared
+from conftest import ROOT, run_corpus, shared
 
 from corpus import Corpus
 
@@ -137,3 +137,18 @@ def test_a_reformatted_copy_of_a_document_of_shared_paragraphs_joins_it_in_eithe
         first, second = corpus.add(pair)
         assert (first.status, second.status) == ("new", "copy")
         assert first.document_id == second.document_id
+
+
+def test_an_original_joining_its_untitled_copy_brings_its_title(tmp_path: Path) -> None:
+    # tests/fixtures/untitled-copy: the copy (pdftext: no title) sorts first and makes the
+    # document; the original (the text reader finds its title) joins it as a copy. Its title
+    # must be the document's, as a rebuild from both gives it: a shortcut for copies that add
+    # nothing once recorded it as attesting only, and `corpus check` found the title missing.
+    folder = ROOT / "tests" / "fixtures" / "untitled-copy"
+    db = tmp_path / "c.db"
+    with Corpus.open(db) as corpus:
+        copy, original = corpus.add([folder / "doc000023.txt", folder / "doc000023.copy.txt"])
+        assert (copy.status, original.status) == ("new", "copy") and copy.path.endswith(".copy.txt")
+        assert corpus.document(copy.document_id or 0).title == "Key words for use in RFCs to Indicate Re (No. 23)"
+    checked = run_corpus("--db", db, "check")
+    assert checked.returncode == 0 and "no problems" in checked.stdout, checked.stdout

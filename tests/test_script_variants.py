@@ -149,7 +149,8 @@ def test_different_laws_in_different_scripts_stay_apart(tmp_path: Path) -> None:
     accounting = shared("zh-laws/versions/会计法/经济法__会计法(2017-11-04).md")
     statistics_2024 = shared("zh-laws/versions/统计法/经济法__统计法(2024-09-13).md")
     with Corpus.open(tmp_path / "c.db") as corpus:
-        taiwan, other_law = corpus.add([LAW_S2TWP, accounting])
+        (taiwan,) = corpus.add([LAW_S2TWP])
+        (other_law,) = corpus.add([accounting])
         assert (taiwan.status, other_law.status) == ("new", "new")
         assert taiwan.document_id != other_law.document_id
         # A later version of the same law, in the other script: linked as a version, not folded into a copy.

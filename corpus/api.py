@@ -128,20 +128,36 @@ class Corpus:
         paths: Iterable[Path | str] | Listing,
         *,
         on_result: Callable[[AddResult], None] | None = None,
-        jobs: int = 1,
+        jobs: int | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        engine: str = "local",
+        address: str | None = None,
     ) -> list[AddResult]:
         """Add files, folders, archives, web archives and URLs; one result per source. Bad ones fail alone.
 
         ``paths`` may be a :meth:`listing` (with its patterns). ``jobs`` worker
-        processes read and fingerprint the sources; the documents they end up as
-        are the same for any ``jobs``. ``limits`` bound what one source may cost
-        (size, decompressed size, pages, time, memory; see
+        processes read and fingerprint the sources (default 1); the documents they
+        end up as are the same for any ``jobs``. ``limits`` bound what one source may
+        cost (size, decompressed size, pages, time, memory; see
         :class:`corpus.limits.Limits`): a source over one fails with the reason.
         ``on_result`` is called with each result once it is committed to the store.
+
+        ``engine="ray"`` reads and fingerprints them on Ray workers instead
+        (:mod:`corpus.ray_engine`; ``pip install 'corpus[ray]'``): on the cluster at
+        ``address``, or on a local Ray of ``jobs`` CPUs (default the machine's cores).
+        Matching and storing stay here, in the same order, so the documents are the
+        ones the local engine makes.
         """
         listing = paths if isinstance(paths, Listing) else Listing(paths, limits=limits)
-        return add_files(self.store, self.host, listing, jobs=jobs, limits=limits, on_result=on_result)
+        if engine == "ray":
+            from corpus.ray_engine import add_files_ray
+
+            return add_files_ray(
+                self.store, self.host, listing, address=address, cpus=jobs, limits=limits, on_result=on_result
+            )
+        if engine != "local":
+            raise UsageError(f"unknown engine {engine!r}: use 'local' or 'ray'")
+        return add_files(self.store, self.host, listing, jobs=jobs or 1, limits=limits, on_result=on_result)
 
     # -- reading -------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:

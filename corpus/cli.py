@@ -28,6 +28,7 @@ from corpus.export import write_jsonl, write_parquet
 from corpus.inputs import Listing, arguments_from
 from corpus.limits import Limits
 from corpus.pluginhost import PluginHost
+from corpus.ray_engine import require_ray
 from corpus.records import AddResult
 from corpus.report import write_html
 from corpus.store_file import explain
@@ -139,6 +140,21 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     help="Leave out what is found in folders and archives that matches, folders by name ('drafts') included "
     "(repeatable; wins over --include).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where sources are read and fingerprinted: worker processes here (--jobs), or Ray workers "
+    "(pip install 'corpus[ray]'; with no --address a local Ray of --jobs CPUs). Matching and storing "
+    "stay here either way, so both make the same documents.",
+)
+@click.option(
+    "--address",
+    metavar="ADDRESS",
+    help="With --engine ray: the Ray cluster to use ('auto', HOST:PORT, ray://HOST:PORT; default $RAY_ADDRESS, "
+    "else a local Ray). Its workers must see the paths added, and have corpus and its plugins installed.",
+)
 @reading_options
 @json_option
 @click.pass_obj
@@ -150,6 +166,8 @@ def add(
     nul: bool,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    engine: str,
+    address: str | None,
     jobs: int,
     limits: Limits,
     as_json: bool,
@@ -164,14 +182,19 @@ def add(
     arguments = list(paths) + (arguments_from(files_from, nul=nul) if files_from is not None else [])
     if not arguments:
         raise UsageError("nothing to add: name files, folders, archives or URLs, or give --files-from")
+    if address is not None and engine != "ray":
+        raise UsageError("--address is the Ray cluster of --engine ray; give --engine ray with it")
+    if engine == "ray":
+        require_ray()  # before the store is opened: without Ray nothing is done
+    how: dict[str, Any] = {"jobs": jobs, "limits": limits, "engine": engine, "address": address}
     with state.open(reads_sources=True) as corpus:
         listing = corpus.listing(arguments, include=include, exclude=exclude, limits=limits)
         if as_json:
-            results = corpus.add(listing, on_result=lambda r: emit(r.to_dict()), jobs=jobs, limits=limits)
+            results = corpus.add(listing, on_result=lambda r: emit(r.to_dict()), **how)
         elif out.is_terminal:
-            results = _add_with_progress(corpus, listing, jobs, limits)
+            results = _add_with_progress(corpus, listing, how)
         else:
-            results = corpus.add(listing, jobs=jobs, limits=limits)
+            results = corpus.add(listing, **how)
         if not as_json:
             _print_add_summary(corpus, results)
     left_out = listing.selection.summary()
@@ -181,7 +204,7 @@ def add(
         sys.exit(1)
 
 
-def _add_with_progress(corpus: Corpus, listing: Listing, jobs: int, limits: Limits) -> list[AddResult]:
+def _add_with_progress(corpus: Corpus, listing: Listing, how: dict[str, Any]) -> list[AddResult]:
     columns = (
         TextColumn("adding"),
         BarColumn(),
@@ -199,7 +222,7 @@ def _add_with_progress(corpus: Corpus, listing: Listing, jobs: int, limits: Limi
             speed = progress.tasks[0].speed or 0.0
             progress.update(task, rate=f"{speed:.1f}")
 
-        return corpus.add(listing, on_result=advance, jobs=jobs, limits=limits)
+        return corpus.add(listing, on_result=advance, **how)
 
 
 def _print_add_summary(corpus: Corpus, results: list[AddResult]) -> None:

@@ -7,6 +7,10 @@ one for ``jobs=1``: a reader that crashes, hangs past the time limit or runs out
 its memory fails its file only (:mod:`corpus.limits`), and the commit stage of one
 file overlaps the reading of the next. The second stage always runs here, in the
 order the files were given, so the result does not depend on ``jobs``.
+
+The commit stage is one loop, :func:`commit_in_order`, for every engine: this one's
+worker processes and Ray's workers (:mod:`corpus.ray_engine`) both hand it the
+``Prepared`` records in input order, so both make the same documents.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from corpus.records import AddResult
 from corpus.store import Store
 from corpus.workers import Pool, can_fork
 
-__all__ = ["add_files"]
+__all__ = ["add_files", "commit_in_order", "wanted"]
 
 
 class _Known:
@@ -90,6 +94,12 @@ class _Stage:
         minhash.signature({"warm"}, num_perm=settings.num_perm, seed=settings.seed, hashfunc=settings.hash_function)
 
 
+def wanted(store: Store, items: Iterable[Input]) -> Iterator[Input]:
+    """The inputs, but the store's own file (a folder that holds the store is not added into it)."""
+    store_file = os.path.realpath(store.path)
+    return (i for i in items if i.path is None or os.path.realpath(i.path) != store_file)
+
+
 def add_files(
     store: Store,
     host: PluginHost,
@@ -105,11 +115,28 @@ def add_files(
     """
     stage = _Stage(tuple(host.readers), store.settings(), store.path, limits)
     stage.warm()
-    store_file = os.path.realpath(store.path)
-    wanted = (i for i in items if i.path is None or os.path.realpath(i.path) != store_file)
     # Without fork (Windows) there are no workers: no time or memory limit, and a crash takes the batch.
     pool = Pool(jobs, stage, stage.crashed, limits=limits) if can_fork() else None
-    prepared: Iterator[Prepared] = pool.map(wanted) if pool is not None else map(stage, wanted)
+    inputs = wanted(store, items)
+    prepared: Iterator[Prepared] = pool.map(inputs) if pool is not None else map(stage, inputs)
+    return commit_in_order(store, host, prepared, on_result=on_result)
+
+
+def commit_in_order(
+    store: Store,
+    host: PluginHost,
+    prepared: Iterable[Prepared],
+    *,
+    on_result: Callable[[AddResult], None] | None = None,
+) -> list[AddResult]:
+    """The commit stage of every engine: match, attach and store ``prepared``, in its order, in groups.
+
+    Each source is matched against the documents the sources before it made, so the
+    documents depend on the order of ``prepared`` (the order of the locations) and on
+    nothing else: not on where or how the per-source stage ran. A source's result is
+    reported (``on_result``, and the list returned) once its group is committed; an error
+    rolls back the group in flight only, and what was reported stays in the store.
+    """
     committer = Committer(store, host)
     results: list[AddResult] = []
 

@@ -25,7 +25,8 @@ from corpus.audit import LARGE_CLUSTER
 from corpus.cli_options import reading_options
 from corpus.errors import CorpusError, StoreError, StoreFailedError, UsageError
 from corpus.export import write_jsonl, write_parquet
-from corpus.inputs import Listing, arguments_from
+from corpus.inputs import Listing, arguments_from, is_object_url
+from corpus.inputs.objects import require_library
 from corpus.limits import Limits
 from corpus.pluginhost import PluginHost
 from corpus.ray_engine import require_ray
@@ -186,6 +187,8 @@ def add(
         raise UsageError("--address is the Ray cluster of --engine ray; give --engine ray with it")
     if engine == "ray":
         require_ray()  # before the store is opened: without Ray nothing is done
+    if any(is_object_url(argument) for argument in arguments):
+        require_library()  # s3:// needs pyarrow: without it nothing is done either
     how: dict[str, Any] = {"jobs": jobs, "limits": limits, "engine": engine, "address": address}
     with state.open(reads_sources=True) as corpus:
         listing = corpus.listing(arguments, include=include, exclude=exclude, limits=limits)

@@ -10,7 +10,9 @@ that the documents an add makes depend on the set of its sources alone):
   (:mod:`corpus.inputs.select`, :mod:`corpus.inputs.datafiles`);
 - an archive or a web archive found or named (:mod:`corpus.inputs.containers`)
   gives its members or records, each a source of its own;
-- an ``http(s)://`` URL is fetched by the per-source stage (:mod:`corpus.inputs.urls`).
+- an ``http(s)://`` URL is fetched by the per-source stage (:mod:`corpus.inputs.urls`);
+- an ``s3://bucket/key`` is an object, read by the per-source stage, and an
+  ``s3://bucket/prefix/`` is listed like a folder (:mod:`corpus.inputs.objects`).
 
 Nothing is dropped in silence: what cannot be walked or opened is an input with
 its ``error``, so it gets its ``failed`` record; what is left out on purpose is
@@ -27,12 +29,25 @@ from urllib.parse import urlsplit
 from corpus.inputs.containers import container_kind, open_container
 from corpus.inputs.datafiles import data_kind, refusal
 from corpus.inputs.item import Input, absolute, file_input
+from corpus.inputs.objects import find as find_objects
+from corpus.inputs.objects import is_object_url
+from corpus.inputs.objects import open_container as open_object_container
 from corpus.inputs.reading import Opened, read_input
 from corpus.inputs.select import Selection
 from corpus.inputs.walk import find
 from corpus.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["Input", "Listing", "Opened", "Selection", "absolute", "arguments_from", "is_url", "read_input"]
+__all__ = [
+    "Input",
+    "Listing",
+    "Opened",
+    "Selection",
+    "absolute",
+    "arguments_from",
+    "is_object_url",
+    "is_url",
+    "read_input",
+]
 
 
 def is_url(argument: str | Path) -> bool:
@@ -99,11 +114,18 @@ class Listing:
 
     def __iter__(self) -> Iterator[Input]:
         for item in self.found():
-            if item.path is None or item.error or item.refused or not container_kind(item.name):
+            if item.error or item.refused or not container_kind(item.name):
+                yield item
+                continue
+            if item.path is not None:
+                members = open_container(item, self.selection, self.limits)
+            elif item.url is not None and is_object_url(item.url):  # downloaded to be opened
+                members = open_object_container(item, self.selection, self.limits)
+            else:
                 yield item
                 continue
             count = 0
-            for member in open_container(item, self.selection, self.limits):
+            for member in members:
                 if count and self.on_more is not None:
                     self.on_more(1)
                 count += 1
@@ -117,6 +139,9 @@ class Listing:
             if is_url(argument):
                 url = str(argument)
                 yield Input(location=url, url=url, name=url_name(url))
+                continue
+            if is_object_url(argument):
+                yield from find_objects(str(argument), self.selection, seen, self.limits)
                 continue
             for path, relative in find([argument], seen):
                 item = self._file(path, relative)

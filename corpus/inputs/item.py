@@ -1,9 +1,10 @@
-"""One source to add, however it came: a file, an archive member, a web-archive record, a URL.
+"""One source to add, however it came: a file, an archive member, a web-archive record, a URL, an object.
 
 An :class:`Input` is what the listing of an ``add`` (:mod:`corpus.inputs`) hands to
 the per-source stage (:mod:`corpus.prepare`): where the source is, as the store
 records it, and how to get its bytes. It is frozen and picklable, so it crosses to
-a worker process as it is. The bytes of a file or a URL are got in the stage (in
+a worker process as it is. The bytes of a file, a URL or an object in an object store
+(``s3://``, :mod:`corpus.inputs.objects`) are got in the stage (in
 the worker, under its limits); those of an archive member or a web-archive record
 come with the input, read from their container while the listing went through it.
 """
@@ -20,9 +21,10 @@ class Input:
     """One source to add; exactly one of ``path``, ``data`` and ``url`` says where its bytes are.
 
     ``location`` is where the source is, as stored and shown: an absolute path, a
-    URL, or ``archive.zip!inner/path``. ``name`` is the file name its type may be
-    guessed from (the sniffer's suffix hint). ``charset`` is a charset declared for
-    the bytes from outside them (an HTTP ``Content-Type``); it counts like a
+    URL (``s3://bucket/key`` for an object), or ``archive.zip!inner/path``. ``url``
+    is an ``http(s)://`` URL to fetch or an ``s3://`` object to read. ``name`` is the
+    file name its type may be guessed from (the sniffer's suffix hint). ``charset`` is
+    a charset declared for the bytes from outside them (an HTTP ``Content-Type``); it counts like a
     ``<meta charset>``. ``details`` is provenance kept with the location (a WARC
     record's date and id, HTTP headers, a fetch time). ``error`` says why the input
     cannot be read at all (a broken archive, a path that cannot be walked);

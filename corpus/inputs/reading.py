@@ -1,4 +1,4 @@
-"""Getting an input's bytes: a file read under the size limit, bytes carried, a URL fetched.
+"""Getting an input's bytes: a file read under the size limit, bytes carried, a URL fetched, an object read.
 
 This runs in the per-source stage (:mod:`corpus.prepare`), in the worker that
 reads the source, so a file that blocks, a slow server or a huge download costs
@@ -36,6 +36,10 @@ def read_input(item: Input, limits: Limits = DEFAULT_LIMITS) -> Opened | str:
         too_large = limits.file_too_large(len(item.data), item.location)
         return too_large or Opened(item.data, item.charset, item.details)
     if item.url is not None:
+        if item.url[:5].lower() == "s3://":  # an object in an object store (corpus.inputs.objects)
+            from corpus.inputs.objects import read_object
+
+            return read_object(item, limits)
         from corpus.inputs.urls import fetch
 
         return fetch(item, limits)

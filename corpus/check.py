@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from corpus import boilerplate
+from corpus import boilerplate, store_shingles
 from corpus import fingerprint as fp
 from corpus.canonical import Canonical, SourceText
 from corpus.canonical_policy import FIRST_SOURCES, Build
@@ -509,6 +509,7 @@ def save_rebuilt(
     store.save_canonical_build(document_id, build.to_bytes() if build is not None and keep else None)
     settings = store.settings()
     text_fp = fp.fingerprint([p.text for p in canonical.paragraphs], settings)
+    store_shingles.save(store.db, document_id, text_fp)
     for source in sources:
         source_fp = fp.fingerprint_source(source.title, source.paragraphs, settings)
         store.set_similarity(source.source_id, round(shingle_similarity(source_fp, text_fp), 4))
@@ -576,6 +577,15 @@ def check_canonical(
             advice="--repair rebuilds it from its sources",
             fix=mend,
         )
+    shingled = store_shingles.load(store.db, document_id, lambda: [t for t, _ in stored])
+    if shingled is not None and not _same_shingles(shingled, [t for t, _ in stored], store.settings()):
+        yield Problem(
+            "canonical",
+            "its stored shingles are not those of its canonical text (matching would see another text)",
+            document_id=document_id,
+            advice="--repair rebuilds it from its sources, and its shingles with it",
+            fix=mend,
+        )
     kept = store.canonical_build(document_id)
     if kept is not None and (build is None or kept != build.to_bytes()):
         yield Problem(
@@ -585,6 +595,11 @@ def check_canonical(
             advice="--repair keeps the build of its sources",
             fix=mend,
         )
+
+
+def _same_shingles(shingled: fp.Shingled, paragraphs: list[str], settings: fp.FingerprintSettings) -> bool:
+    made = fp.fingerprint(paragraphs, settings)
+    return (shingled.hashes, shingled.exact_key, shingled.is_short) == (made.hashes, made.exact_key, made.is_short)
 
 
 def canonical_difference(

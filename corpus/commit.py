@@ -15,17 +15,17 @@ from __future__ import annotations
 import math
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from corpus import boilerplate
+from corpus import boilerplate, store_shingles
 from corpus import fingerprint as fp
 from corpus.canonical import SourceText
-from corpus.canonical_policy import FIRST_SOURCES, Build, tidy
+from corpus.canonical_policy import FIRST_SOURCES, Build
 from corpus.errors import CorpusError
 from corpus.match import Comparison, Relation, compare, decide, shingle_similarity
 from corpus.pluginhost import PluginHost
-from corpus.prepare import Prepared
+from corpus.prepare import Alone, Prepared, same_words
 from corpus.records import AddResult
 from corpus.store import SourceRow, Store
 
@@ -54,6 +54,7 @@ class Committer:
         self._group: list[AddResult] = []
         self._group_started = 0.0
         self._canonicals = _Fingerprints()
+        self._data_version = -1
 
     # -- groups ----------------------------------------------------------------------
     def add(self, prepared: Prepared) -> list[AddResult]:
@@ -62,8 +63,11 @@ class Committer:
             self._begin()
             self._group_started = time.monotonic()
             # Between groups another writer may have changed canonical texts: cached
-            # fingerprints are good only while this transaction holds the write lock.
-            self._canonicals.clear()
+            # fingerprints hold only while no other connection has committed since.
+            version = int(self.store.db.execute("PRAGMA data_version").fetchone()[0])
+            if version != self._data_version:
+                self._canonicals.clear()
+                self._data_version = version
         self._group.append(self._add_one(prepared))
         if len(self._group) >= self.group_sources or time.monotonic() - self._group_started >= self.group_seconds:
             return self.flush()
@@ -247,7 +251,9 @@ class Committer:
         if folded is None and status == "copy" and similarity is not None and self._attests_only(document_id, joined):
             store.set_similarity(source_id, round(similarity, 4))
         else:
-            self._update_canonical(document_id, (joined, fingerprint), folded, alone=status != "copy")
+            alone = status != "copy"
+            prebuilt = prepared.alone if alone else None
+            self._update_canonical(document_id, (joined, fingerprint), folded, alone=alone, prebuilt=prebuilt)
         for other in copies[1:]:
             self._merge_if_copy(document_id, other, source_id, (similarity or 0.0, matches[other][0].similarity))
         for other in versions:
@@ -294,12 +300,33 @@ class Committer:
                 out[document_id] = (comparison, relation)
         return out
 
-    def _canonical_fingerprint(self, document_id: int) -> fp.Fingerprint:
+    def _canonical_fingerprint(self, document_id: int) -> fp.Shingled:
+        """What matching needs of a document's canonical text: cached, else stored, else made (and stored)."""
         found = self._canonicals.get(document_id)
+        if found is not None:
+            return found
+        found = store_shingles.load(self.store.db, document_id, self._reader_of(document_id))
         if found is None:
-            found = fp.fingerprint([text for text, _ in self.store.paragraphs(document_id)], self.settings)
-            self._canonicals.put(document_id, found)
+            made = fp.fingerprint(self._canonical_paragraphs(document_id), self.settings)
+            store_shingles.save(self.store.db, document_id, made)
+            found = self._slim(document_id, made)
+        self._canonicals.put(document_id, found)
         return found
+
+    def _slim(self, document_id: int, made: fp.Shingled) -> fp.Shingled:
+        """What the cache keeps of a canonical text's fingerprint: its shingles, not its tokens.
+
+        Tokens take some 60 bytes each once they have crossed from a worker (their strings
+        are no longer shared), shingle hashes 4: for alignment, the rare case, they are
+        made again from the stored text.
+        """
+        return store_shingles.StoredShingles(made.hashes, made.exact_key, made.is_short, self._reader_of(document_id))
+
+    def _reader_of(self, document_id: int) -> Callable[[], list[str]]:
+        return lambda: self._canonical_paragraphs(document_id)
+
+    def _canonical_paragraphs(self, document_id: int) -> list[str]:
+        return [text for text, _ in self.store.paragraphs(document_id)]
 
     def _merge_if_copy(self, survivor: int, other: int, source_id: int, similarities: tuple[float, float]) -> None:
         """Merge ``other`` into ``survivor`` only if their canonical texts are copies.
@@ -381,6 +408,7 @@ class Committer:
         build: Build | None = None,
         *,
         alone: bool = False,
+        prebuilt: Alone | None = None,
     ) -> None:
         """Update the canonical text; re-measure sources against it only if its text changed.
 
@@ -390,15 +418,20 @@ class Committer:
         (or when it is better structured than the source that shaped the text) the
         text is rebuilt from every source; when it stays as it was (a copy that adds
         nothing), only the joined source is measured, else every source. A source
-        ``alone`` in a new document is its text: nothing is read back from the store.
+        ``alone`` in a new document is its text: nothing is read back from the store,
+        and when the per-source stage built that text (``prebuilt``) it is stored as it is.
         """
         store = self.store
         before = [text for text, _ in store.paragraphs(document_id)]
         folded = build is not None and joined is not None and build.fold(joined[0])
+        same: bool | None = None  # is the text the joined source's but for spacing? (None: not known yet)
         if build is not None and folded:
             canonical = build.canonical()
             measured = [joined[0]] if joined is not None else []
             source_ids = build.sources
+        elif alone and prebuilt is not None and joined is not None and self.host.builtin_canonical:
+            canonical, same = prebuilt.for_source(joined[0].source_id), prebuilt.same_words
+            measured, source_ids = [joined[0]], [joined[0].source_id]
         elif alone and joined is not None and self.host.builtin_canonical:
             build = Build.start([joined[0]])
             canonical = build.canonical()
@@ -421,10 +454,11 @@ class Committer:
         store.save_canonical_build(document_id, state)
         after = [p.text for p in canonical.paragraphs]
         cached = self._canonicals.get(document_id) if before == after else None
-        if cached is None and joined is not None and _same_words(after, joined[0]):
+        if cached is None and joined is not None and (same if same is not None else same_words(after, joined[0])):
             cached = joined[1]  # the text is the joined source's, but for spacing and punctuation
         canonical_fp = cached or fp.fingerprint(after, self.settings)
-        self._canonicals.put(document_id, canonical_fp)
+        self._canonicals.put(document_id, self._slim(document_id, canonical_fp))
+        store_shingles.save(store.db, document_id, canonical_fp)
         if joined is not None and before == after:
             measured = [joined[0]]
         for source in measured:
@@ -444,48 +478,38 @@ class Committer:
         )
 
 
-def _same_words(text: list[str], source: SourceText) -> bool:
-    """Is ``text`` the source's paragraphs, each as it is or tidied (whitespace, punctuation width)?
-
-    Then its fingerprint is the source's: matching ignores exactly what tidying changes.
-    A new document's text is its one source's, so it is not fingerprinted twice.
-    """
-    own = fp.source_paragraphs(source.title, source.paragraphs)
-    return len(own) == len(text) and all(a == b or a == tidy(b) for a, b in zip(text, own, strict=True))
-
-
 def _plain(text: str) -> str:
     """A paragraph's text with its whitespace runs collapsed, as the canonical text keeps it."""
     return " ".join(text.split())
 
 
 class _Fingerprints:
-    """The fingerprints of recently matched canonical texts, so a document is not fingerprinted anew
-    for every source that is compared with it; bounded by the tokens it holds, least recent out."""
+    """The shingles of recently matched canonical texts, so a document is not read anew for every
+    source that is compared with it; bounded by the shingles it holds (4 bytes each), least recent out."""
 
     MAX_TOKENS = 2_000_000
 
     def __init__(self) -> None:
-        self._items: dict[int, fp.Fingerprint] = {}
+        self._items: dict[int, fp.Shingled] = {}
         self._tokens = 0
 
-    def get(self, document_id: int) -> fp.Fingerprint | None:
+    def get(self, document_id: int) -> fp.Shingled | None:
         found = self._items.pop(document_id, None)
         if found is not None:
             self._items[document_id] = found  # most recent last
         return found
 
-    def put(self, document_id: int, fingerprint: fp.Fingerprint) -> None:
+    def put(self, document_id: int, fingerprint: fp.Shingled) -> None:
         self.drop(document_id)
         self._items[document_id] = fingerprint
-        self._tokens += len(fingerprint.tokens)
+        self._tokens += fingerprint.shingle_count
         while self._tokens > self.MAX_TOKENS and len(self._items) > 1:
             self.drop(next(iter(self._items)))
 
     def drop(self, document_id: int) -> None:
         gone = self._items.pop(document_id, None)
         if gone is not None:
-            self._tokens -= len(gone.tokens)
+            self._tokens -= gone.shingle_count
 
     def clear(self) -> None:
         self._items.clear()

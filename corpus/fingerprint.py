@@ -15,7 +15,7 @@ import hashlib
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from corpus import normalise
 from corpus.errors import SettingsError
@@ -99,6 +99,26 @@ class FingerprintSettings:
         if self.hashfunc is None:
             del wanted["hashfunc"]
         return {k: (have.get(k), v) for k, v in wanted.items() if have.get(k) != v}
+
+
+class Shingled(Protocol):
+    """What comparing a text with another needs (:func:`corpus.match.compare`).
+
+    A :class:`Fingerprint` is one; so is a canonical text's row in the store
+    (:class:`corpus.store_shingles.StoredShingles`), whose tokens are made only when
+    an alignment needs them.
+    """
+
+    @property
+    def hashes(self) -> bytes: ...
+    @property
+    def exact_key(self) -> str: ...
+    @property
+    def is_short(self) -> bool: ...
+    @property
+    def shingle_count(self) -> int: ...
+    @property
+    def tokens(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)

@@ -58,14 +58,17 @@ class _Stage:
         settings: fp.FingerprintSettings,
         store: Path,
         limits: Limits,
+        *,
+        alone: bool = False,
     ) -> None:
         self.readers = readers
         self.settings = settings
         self.known = _Known(store)
         self.limits = limits
+        self.alone = alone  # build each source's text as a new document (the built-in policy's)
 
     def __call__(self, item: Input) -> Prepared:
-        return prepare(item, self.readers, self.settings, known=self.known, limits=self.limits)
+        return prepare(item, self.readers, self.settings, known=self.known, limits=self.limits, alone=self.alone)
 
     def crashed(self, item: Input, reason: str) -> Prepared:
         """The record of a source whose worker died or was stopped: its bytes are still kept, with the reason.
@@ -113,7 +116,7 @@ def add_files(
 
     ``limits`` bound what each file may cost; a file over one fails alone.
     """
-    stage = _Stage(tuple(host.readers), store.settings(), store.path, limits)
+    stage = _Stage(tuple(host.readers), store.settings(), store.path, limits, alone=host.builtin_canonical)
     stage.warm()
     # Without fork (Windows) there are no workers: no time or memory limit, and a crash takes the batch.
     pool = Pool(jobs, stage, stage.crashed, limits=limits) if can_fork() else None

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from corpus import store_shingles
 from corpus.check import rebuilt, save_rebuilt
 from corpus.errors import CorpusError
 from corpus.pluginhost import PluginHost
@@ -302,6 +303,7 @@ def drop_document(
     db.execute("DELETE FROM relations WHERE document_id = ? OR other_id = ?", (document_id, document_id))
     db.execute("DELETE FROM paragraphs WHERE document_id = ?", (document_id,))
     db.execute("DELETE FROM canonical_builds WHERE document_id = ?", (document_id,))
+    store_shingles.drop(db, document_id)  # an absorbed document's went with its merge
     for batch in chunks(sorted(absorbed)):
         db.execute(f"DELETE FROM documents WHERE id IN ({','.join('?' * len(batch))})", batch)
     db.execute("DELETE FROM documents WHERE id = ?", (document_id,))

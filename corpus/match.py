@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 
-from corpus.fingerprint import Fingerprint
+from corpus.fingerprint import Shingled
 
 # Cheap exit: below both of these, the texts share too little to be related.
 RELATED_JACCARD = 0.3
@@ -92,7 +92,7 @@ class Comparison:
         return self.jaccard
 
 
-def compare(a: Fingerprint, b: Fingerprint) -> Comparison:
+def compare(a: Shingled, b: Shingled) -> Comparison:
     """Measure two texts; the alignment runs only when the shingles say they are related."""
     if a.is_short or b.is_short:
         same = 1.0 if a.exact_key == b.exact_key else 0.0
@@ -112,7 +112,7 @@ def compare(a: Fingerprint, b: Fingerprint) -> Comparison:
     )
 
 
-def shingle_similarity(a: Fingerprint, b: Fingerprint) -> float:
+def shingle_similarity(a: Shingled, b: Shingled) -> float:
     """Jaccard of the shingle sets (exact match of the normal form for short texts)."""
     if a.is_short or b.is_short:
         return 1.0 if a.exact_key == b.exact_key else 0.0

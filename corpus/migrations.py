@@ -181,6 +181,21 @@ def m007_lifecycle() -> str:
         """
 
 
+def m008_canonical_shingles() -> str:
+    # The shingle hashes of each canonical text, so that matching a new source against a
+    # candidate document reads 4 bytes a shingle instead of tokenising the document's text
+    # again (corpus.store_shingles). A row is dropped whenever the text changes and made
+    # again by the next match that needs it: stores from before start with none.
+    return """
+        CREATE TABLE canonical_shingles (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+            exact_key TEXT NOT NULL,
+            short INTEGER NOT NULL,
+            hashes BLOB NOT NULL
+        );
+        """
+
+
 def next_id(table: str) -> str:
     """An SQL expression for the id of a new row of ``table`` (``sources`` or ``documents``).
 
@@ -203,6 +218,7 @@ MIGRATIONS: list[Migration] = [
     m005_lsh_bands_by_key,
     m006_location_details,
     m007_lifecycle,
+    m008_canonical_shingles,
 ]
 
 

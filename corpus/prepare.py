@@ -22,6 +22,8 @@ from pathlib import Path
 
 from corpus import boilerplate
 from corpus import fingerprint as fp
+from corpus.canonical import Canonical, CanonicalParagraph, LeftOut, SourceText
+from corpus.canonical_policy import Build, tidy
 from corpus.decode import decode
 from corpus.errors import CorpusError, DecodeError, ReaderError
 from corpus.extract import Extract
@@ -51,6 +53,34 @@ class Blob:
         return cls(hashlib.sha256(data).hexdigest(), len(data), zlib.compress(data, _BLOB_LEVEL))
 
 
+ALONE = 0
+"""The source id a prepared one-source canonical text is attributed to, until the source has its own."""
+
+
+@dataclass(frozen=True)
+class Alone:
+    """The canonical text a source makes as a document of its own, built by the built-in policy here.
+
+    Most sources of a corpus are new documents: building their text needs that source
+    alone, so it is done in this stage, in parallel, and the commit stage only stores it.
+    The text is attributed to :data:`ALONE`; :meth:`for_source` gives it the source's id.
+    ``same_words`` says the text is the source's but for spacing and punctuation width,
+    which matching ignores: the source's fingerprint is then the text's too.
+    """
+
+    canonical: Canonical
+    same_words: bool
+
+    def for_source(self, source_id: int) -> Canonical:
+        """The text, attested by ``source_id``."""
+        c = self.canonical
+        return Canonical(
+            c.title,
+            tuple(CanonicalParagraph(p.text, (source_id,) if p.sources else ()) for p in c.paragraphs),
+            tuple(LeftOut(source_id, left.text, left.reason) for left in c.left_out),
+        )
+
+
 @dataclass(frozen=True)
 class Prepared:
     """One source, ready to be matched: what its reader made of it and its fingerprint.
@@ -76,6 +106,8 @@ class Prepared:
     known: bool = False
     details: tuple[tuple[str, str], ...] = ()
     """Provenance kept with the location: a WARC record's date and id, HTTP headers, a fetch time."""
+    alone: Alone | None = None
+    """Its canonical text should it be a new document (when asked for: the built-in policy's)."""
 
     @property
     def sha256(self) -> str | None:
@@ -153,8 +185,12 @@ def prepare(
     *,
     known: Callable[[str], bool] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    alone: bool = False,
 ) -> Prepared:
     """Read ``item`` and prepare it for matching; ``known(sha256)`` says the store has it already.
+
+    With ``alone`` the source's canonical text as a new document is built too (:class:`Alone`):
+    ask for it when the built-in canonical-text policy is the one in force.
 
     A ``MemoryError`` (under the memory limit of a worker, :mod:`corpus.workers`)
     fails this source only, with its bytes kept when they could be read.
@@ -170,7 +206,7 @@ def prepare(
             return Prepared(where, blob, known=True, details=opened.details)
         if item.refused is not None:
             return Prepared(where, blob, error=item.refused, details=opened.details)
-        return _prepare_bytes(item, opened, readers, settings, blob=blob, limits=limits)
+        return _prepare_bytes(item, opened, readers, settings, blob=blob, limits=limits, alone=alone)
     except MemoryError:
         return Prepared(where, blob, error=f"{where}: {limits.out_of_memory()}", details=opened.details)
 
@@ -183,6 +219,7 @@ def _prepare_bytes(
     *,
     blob: Blob,
     limits: Limits,
+    alone: bool,
 ) -> Prepared:
     named = item.path if item.path is not None else item.suffix_name
     file = load(named, opened.data, limits, charset=opened.charset, location=item.location)
@@ -203,4 +240,21 @@ def _prepare_bytes(
         fingerprint=fingerprint,
         band_keys=bands,
         paragraph_keys=frozenset(boilerplate.paragraph_keys([extract.title or "", *extract.paragraphs])),
+        alone=_alone(extract) if alone else None,
     )
+
+
+def _alone(extract: Extract) -> Alone:
+    source = SourceText(ALONE, extract.title, extract.paragraphs, extract.metadata)
+    canonical = Build.start([source]).canonical()
+    return Alone(canonical, same_words([p.text for p in canonical.paragraphs], source))
+
+
+def same_words(text: Sequence[str], source: SourceText) -> bool:
+    """Is ``text`` the source's paragraphs, each as it is or tidied (whitespace, punctuation width)?
+
+    Then its fingerprint is the source's: matching ignores exactly what tidying changes.
+    A new document's text is its one source's, so it is not fingerprinted twice.
+    """
+    own = fp.source_paragraphs(source.title, source.paragraphs)
+    return len(own) == len(text) and all(a == b or a == tidy(b) for a, b in zip(text, own, strict=True))

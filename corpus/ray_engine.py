@@ -160,9 +160,15 @@ class _RayStage(_Stage):
     """The local engine's per-source stage, with a store look-up that is safe on any node."""
 
     def __init__(
-        self, readers: tuple[RegisteredReader, ...], settings: fp.FingerprintSettings, store: Path, limits: Limits
+        self,
+        readers: tuple[RegisteredReader, ...],
+        settings: fp.FingerprintSettings,
+        store: Path,
+        limits: Limits,
+        *,
+        alone: bool = False,
     ) -> None:
-        super().__init__(readers, settings, store, limits)
+        super().__init__(readers, settings, store, limits, alone=alone)
         self.known = _SameStore(Path(os.path.abspath(store)))  # type: ignore[assignment]
 
 
@@ -217,7 +223,7 @@ def add_files_ray(
     cannot be reached or a reader cannot be sent to its workers.
     """
     require_ray()
-    stage = _RayStage(tuple(host.readers), store.settings(), store.path, limits)
+    stage = _RayStage(tuple(host.readers), store.settings(), store.path, limits, alone=host.builtin_canonical)
     _check_pickles(stage)
     with _connected(address, cpus):
         _check_workers(stage)

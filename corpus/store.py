@@ -1,8 +1,8 @@
 """The store: one SQLite file holding bytes, sources, documents, provenance, index and events.
 
-Only this module speaks SQL. Each source is added in one transaction
-(:meth:`Store.transaction`), so a crash leaves the corpus as it was before that
-source and the next run carries on.
+Only this module (with its companions ``store_file``, ``store_shingles``) speaks
+SQL. Each source is added in one transaction (:meth:`Store.transaction`), so a
+crash leaves the corpus as it was before that source and the next run carries on.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from corpus import store_file
+from corpus import store_file, store_shingles
 from corpus.canonical import Canonical, SourceText
 from corpus.errors import SettingsMismatchError, StoreError
 from corpus.extract import Extract
@@ -474,6 +474,7 @@ class Store:
         self.db.execute("UPDATE provenance SET document_id = ? WHERE document_id = ?", (survivor, absorbed))
         self.db.execute("DELETE FROM paragraphs WHERE document_id = ?", (absorbed,))
         self.db.execute("DELETE FROM canonical_builds WHERE document_id IN (?, ?)", (survivor, absorbed))
+        store_shingles.drop(self.db, survivor, absorbed)
         self.db.execute(
             "UPDATE documents SET merged_into = ?, updated_at = ? WHERE id = ?", (survivor, now(), absorbed)
         )
@@ -485,6 +486,7 @@ class Store:
 
     def save_canonical(self, document_id: int, canonical: Canonical) -> None:
         self.db.execute("DELETE FROM paragraphs WHERE document_id = ?", (document_id,))
+        store_shingles.drop(self.db, document_id)  # the text changes: its shingles are made again
         self.db.executemany(
             "INSERT INTO paragraphs (document_id, position, text, sources) VALUES (?, ?, ?, ?)",
             [(document_id, i, p.text, json.dumps(list(p.sources))) for i, p in enumerate(canonical.paragraphs)],
@@ -578,13 +580,15 @@ class Store:
         """(table, document id) of canonical paragraphs and kept builds of documents merged away or missing."""
         rows = self.db.execute(
             f"""SELECT 'paragraphs', document_id FROM paragraphs WHERE {self._NOT_LIVE} GROUP BY document_id
-                UNION ALL SELECT 'canonical_builds', document_id FROM canonical_builds WHERE {self._NOT_LIVE}"""
+                UNION ALL SELECT 'canonical_builds', document_id FROM canonical_builds WHERE {self._NOT_LIVE}
+                UNION ALL SELECT 'canonical_shingles', document_id FROM canonical_shingles WHERE {self._NOT_LIVE}"""
         )
         return [(str(t), int(d)) for t, d in rows]
 
     def drop_stray_document_rows(self) -> None:
         self.db.execute(f"DELETE FROM paragraphs WHERE {self._NOT_LIVE}")
         self.db.execute(f"DELETE FROM canonical_builds WHERE {self._NOT_LIVE}")
+        self.db.execute(f"DELETE FROM canonical_shingles WHERE {self._NOT_LIVE}")
 
     def relate(self, document_id: int, other_id: int, relation: str, similarity: float | None) -> None:
         for a, b in ((document_id, other_id), (other_id, document_id)):

@@ -43,6 +43,7 @@ def test_store_is_wal_with_numbered_migrations(tmp_path: Path) -> None:
         (5, "m005_lsh_bands_by_key"),
         (6, "m006_location_details"),
         (7, "m007_lifecycle"),
+        (8, "m008_canonical_shingles"),
     ]
 
 

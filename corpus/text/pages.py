@@ -44,6 +44,7 @@ _ZONE = 6
 # "2024-05-11 09:36" is as likely a byline as a stamp; the English formats,
 # with the comma, are a browser's. Any other is a stamp only where it comes
 # back on page after page.
+_FORM_FEED = re.compile("\f")
 _BROWSER_STAMP = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s|$)")
 
 
@@ -258,7 +259,7 @@ def depaginate(text: str) -> Depaginated:
     """
     kept, removed = strip_furniture(_paged_by_counters(split_lines(text, page_breaks=True)))
     kept = restore_digits(kept)
-    removed += [Removed("\f", "page-break", i, i + 1) for i, ch in enumerate(text) if ch == "\f"]
+    removed += [Removed("\f", "page-break", m.start(), m.end()) for m in _FORM_FEED.finditer(text)]
     removed.sort(key=lambda r: r.start or 0)
     return Depaginated(kept, removed, printed_web_page(removed))
 

@@ -39,7 +39,7 @@ from functools import reduce
 from corpus import Extract, Reader, Removed, SourceFile, hookimpl
 from corpus.text import Line, depaginate, display_width, join, split_lines
 from corpus_webtext._article import Article, find_article
-from corpus_webtext._chrome import MENU_ITEM_WIDTH, WEAK, Classified, Role, classify
+from corpus_webtext._chrome import MENU_ITEM_WIDTH, WEAK, Classified, Role, classify, classify_chrome
 from corpus_webtext._printed import is_paginated, read_printed
 from corpus_webtext._tables import has_borders, untable
 from corpus_webtext._wraps import unwrap, wrap_width
@@ -132,8 +132,10 @@ def _chrome_kinds(lines: Sequence[Line]) -> set[str]:
     """The kinds of site chrome at the top and the bottom of the text (not icons nor lists of headlines)."""
     filled = [line for line in lines if not line.blank]
     edges = filled[:_EDGE_LINES] + filled[_EDGE_LINES:][-_EDGE_LINES:]
-    kinds = {item.kind for item in classify(edges) if item.role is Role.CHROME}
-    return kinds - {"image", "teasers"}  # a table of contents is a run of headlines too
+    # Runs of headlines are not looked for (classify_chrome): they would only be "teasers",
+    # left out here since a table of contents is a run of headlines too.
+    kinds = {item.kind for item in classify_chrome(edges) if item.role is Role.CHROME}
+    return kinds - {"image", "teasers"}
 
 
 def _extract(text: str, items: Sequence[Classified], article: Article) -> Extract:

@@ -223,8 +223,12 @@ def _is_link_list(text: str) -> bool:
 
 def classify(lines: Sequence[Line]) -> list[Classified]:
     """Classify each line alone, then mark runs of very short lines as menus, runs of headlines as teasers."""
-    out = [_classify_one(line) for line in lines]
-    return _mark_headline_runs(_mark_menu_runs(out))
+    return _mark_headline_runs(classify_chrome(lines))
+
+
+def classify_chrome(lines: Sequence[Line]) -> list[Classified]:
+    """:func:`classify` without looking for runs of headlines: every kind of chrome but ``teasers``."""
+    return _mark_menu_runs([_classify_one(line) for line in lines])
 
 
 def _classify_one(line: Line) -> Classified:

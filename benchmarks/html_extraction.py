@@ -14,6 +14,13 @@ Data (``../shared/data``):
   contain and ``without`` snippets it must not. Figures: share of ``with``
   snippets kept, share of ``without`` snippets dropped (both compared after
   NFKC and whitespace collapsing, for every extractor alike).
+- ``benchmarks/unseen_html/<collection>/``: real pages of sites that are not in
+  ``../shared/data``, with the text their package's maintainers expect
+  (``unseen_html/README.md``), char-3-gram P/R/F1 as above. Nothing in the reader
+  was chosen on them except on their tuning half.
+
+Every page has a half (``benchmarks/split.py``, by site); the report shows each set
+on its tuning and checking halves side by side.
 
 "ours" runs the real pipeline, one page per fresh corpus, and scores the
 document's canonical text (the title line included, which the magic-html
@@ -26,6 +33,7 @@ The alternatives are imported only here; a missing one is reported and skipped.
 Usage::
 
     .venv/bin/python benchmarks/html_extraction.py [--data DIR] [--write FILE] [--per-page]
+        [--half tuning|checking] [--extractors "ours,trafilatura"]
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ from pathlib import Path
 from typing import cast
 
 from scoring import prf
-from split import half, unit_of
+from split import UNSEEN, Half, half, unit_of, unseen_half
 
 from corpus import Corpus, SourceFile
 from corpus.decode import decode
@@ -61,11 +69,13 @@ class Page:
     path: Path
     text: str
     url: str | None
+    key: str  # how the per-page table names it
+    half: Half  # benchmarks/split.py: by site, fixed in advance
 
 
 @dataclass(frozen=True)
 class Scored:
-    """A page with a human main text."""
+    """A page with a human (or maintainer-reviewed) main text."""
 
     page: Page
     truth: str
@@ -78,14 +88,18 @@ class Snippets:
     absent: tuple[str, ...]
 
 
+PRF = tuple[float, float, float]
+
+
 @dataclass
 class Result:
+    """One extractor's figures: per scored set, each page's half and P/R/F1; snippet counts per half."""
+
     name: str
     note: str
-    magic: list[tuple[float, float, float]] = field(default_factory=list)
-    zh: list[tuple[float, float, float]] = field(default_factory=list)
-    kept: int = 0
-    dropped: int = 0
+    scores: dict[str, list[tuple[Half, PRF]]] = field(default_factory=dict)
+    kept: dict[Half, int] = field(default_factory=dict)
+    dropped: dict[Half, int] = field(default_factory=dict)
     seconds: float = 0.0
     per_page: dict[str, float] = field(default_factory=dict)
 
@@ -102,15 +116,15 @@ def _flat(text: str) -> str:
 # -- data -----------------------------------------------------------------------------
 
 
-def _page(path: Path, url: str | None = None) -> Page:
-    return Page(path, decode(path.read_bytes()).text, url)
+def _page(path: Path, data: Path, url: str | None, key: str) -> Page:
+    return Page(path, decode(path.read_bytes()).text, url, key, half(*unit_of(path, data)))
 
 
 def magic_pages(data: Path) -> list[Scored]:
     folder = data / "web-boilerplate" / "magic-html"
     truth = json.loads((folder / "groundtruth.json").read_text(encoding="utf-8"))
     return [
-        Scored(_page(folder / "htmls" / f"{key}.html", item.get("url")), item["content"])
+        Scored(_page(folder / "htmls" / f"{key}.html", data, item.get("url"), key[:12]), item["content"])
         for key, item in sorted(truth.items())
     ]
 
@@ -124,7 +138,7 @@ def zh_pages(data: Path) -> list[Scored]:
         truth = truth_file.read_text(encoding="utf-8")
         for name in ("web.original.html", "web.as-served.gb18030.html"):
             if (folder / name).exists():
-                pages.append(Scored(_page(folder / name), truth))
+                pages.append(Scored(_page(folder / name, data, None, f"{folder.name[:3]}/{name}"), truth))
     return pages
 
 
@@ -132,9 +146,36 @@ def snippet_pages(data: Path) -> list[Snippets]:
     folder = data / "web-boilerplate" / "trafilatura"
     items = json.loads((folder / "evaldata.subset.json").read_text(encoding="utf-8"))
     return [
-        Snippets(_page(folder / "pages" / item["file"], url), tuple(item["with"]), tuple(item["without"]))
+        Snippets(
+            _page(folder / "pages" / item["file"], data, url, item["file"]), tuple(item["with"]), tuple(item["without"])
+        )
         for url, item in sorted(items.items())
     ]
+
+
+def unseen_pages(root: Path = UNSEEN) -> dict[str, list[Scored]]:
+    """The pages of sites outside ../shared/data, per collection (benchmarks/unseen_html/README.md).
+
+    Each page is ``<collection>/<name>/source.html`` with ``expected.txt``; the manifest names
+    its site, which decides its half.
+    """
+    collections: dict[str, list[Scored]] = {}
+    for manifest_path in sorted(root.glob("*/manifest.json")):
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        collection = str(manifest["collection"])
+        pages = collections.setdefault(collection, [])
+        for item in manifest["pages"]:
+            folder = manifest_path.parent / item["name"]
+            path = folder / "source.html"
+            page = Page(
+                path,
+                decode(path.read_bytes()).text,
+                item["url"] or None,
+                f"{collection[:3]}/{item['name']}",
+                unseen_half(collection, item["site"]),
+            )
+            pages.append(Scored(page, (folder / "expected.txt").read_text(encoding="utf-8")))
+    return collections
 
 
 # -- extractors -----------------------------------------------------------------------
@@ -233,8 +274,10 @@ CANDIDATES: tuple[tuple[str, str, str, Callable[[], Extractor]], ...] = (
 )
 
 
-def available() -> Iterator[tuple[str, str, Extractor]]:
+def available(wanted: set[str] | None = None) -> Iterator[tuple[str, str, Extractor]]:
     for name, module, note, make in CANDIDATES:
+        if wanted is not None and name not in wanted:
+            continue
         try:
             importlib.import_module(module)
             extractor = make()
@@ -246,35 +289,60 @@ def available() -> Iterator[tuple[str, str, Extractor]]:
 
 # -- run ------------------------------------------------------------------------------
 
+MAGIC, ZH = "magic-html", "zh-web-vs-pdf"
+HALVES: tuple[Half, Half] = ("tuning", "checking")
+
 
 @dataclass(frozen=True)
 class Sets:
-    """The three test sets, read and decoded once for every extractor."""
+    """The test sets, read and decoded once for every extractor.
 
-    magic: list[Scored]
-    zh: list[Scored]
+    ``scored`` maps a set's name to its pages: the two shared sets with a human main text
+    first, then the unseen collections.
+    """
+
+    scored: dict[str, list[Scored]]
     snippets: list[Snippets]
+
+    @property
+    def unseen(self) -> list[str]:
+        return [name for name in self.scored if name not in (MAGIC, ZH)]
+
+    def only(self, wanted: Half) -> Sets:
+        return Sets(
+            {name: [s for s in pages if s.page.half == wanted] for name, pages in self.scored.items()},
+            [s for s in self.snippets if s.page.half == wanted],
+        )
 
 
 def measure(name: str, note: str, extract: Extractor, sets: Sets) -> Result:
     result = Result(name, note)
     start = time.perf_counter()
-    for scored in sets.magic:
-        result.magic.append(prf(extract(scored.page), scored.truth))
-        result.per_page[scored.page.path.stem[:12]] = result.magic[-1][2]
-    for scored in sets.zh:
-        result.zh.append(prf(extract(scored.page), scored.truth))
-        result.per_page[f"{scored.page.path.parent.name[:3]}/{scored.page.path.name}"] = result.zh[-1][2]
+    for set_name, pages in sets.scored.items():
+        scores = result.scores.setdefault(set_name, [])
+        for scored in pages:
+            scores.append((scored.page.half, prf(extract(scored.page), scored.truth)))
+            result.per_page[scored.page.key] = scores[-1][1][2]
     for item in sets.snippets:
         text = _flat(extract(item.page))
-        result.kept += sum(_flat(s) in text for s in item.present)
-        result.dropped += sum(_flat(s) not in text for s in item.absent)
+        h = item.page.half
+        result.kept[h] = result.kept.get(h, 0) + sum(_flat(s) in text for s in item.present)
+        result.dropped[h] = result.dropped.get(h, 0) + sum(_flat(s) not in text for s in item.absent)
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _mean(values: list[tuple[float, float, float]], index: int) -> float:
-    return sum(v[index] for v in values) / len(values) if values else float("nan")
+def _mean(values: list[tuple[Half, PRF]], index: int, wanted: Half | None = None) -> float:
+    chosen = [v[index] for h, v in values if wanted in (None, h)]
+    return sum(chosen) / len(chosen) if chosen else float("nan")
+
+
+def _all_unseen(result: Result, sets: Sets) -> list[tuple[Half, PRF]]:
+    return [score for name in sets.unseen for score in result.scores.get(name, [])]
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count / total:.1%}" if total else "—"
 
 
 def _shown(path: Path) -> str:
@@ -285,27 +353,93 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def report(results: list[Result], sets: Sets, data: Path, per_page: bool) -> str:
+def _main_table(results: list[Result], sets: Sets) -> list[str]:
     present = sum(len(s.present) for s in sets.snippets)
     absent = sum(len(s.absent) for s in sets.snippets)
-    magic_n, zh_n = len(sets.magic), len(sets.zh)
+    magic_n, zh_n = len(sets.scored[MAGIC]), len(sets.scored[ZH])
     lines = [
-        "# HTML main-text extraction",
-        "",
-        f"Produced by `benchmarks/html_extraction.py` on `{_shown(data)}`.",
-        "Char-3-gram P/R/F1: multisets of character 3-grams after NFKC and removing all whitespace, mean over pages.",
-        "",
         f"| extractor | magic-html P | R | **F1** ({magic_n} pages) | zh-web-vs-pdf P | R | **F1** ({zh_n} pages) "
         f"| `with` kept ({present}) | `without` dropped ({absent}) | time (s) | how |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
+        kept, dropped = sum(r.kept.values()), sum(r.dropped.values())
+        magic, zh = r.scores.get(MAGIC, []), r.scores.get(ZH, [])
         lines.append(
-            f"| {r.name} | {_mean(r.magic, 0):.3f} | {_mean(r.magic, 1):.3f} | **{_mean(r.magic, 2):.3f}** "
-            f"| {_mean(r.zh, 0):.3f} | {_mean(r.zh, 1):.3f} | **{_mean(r.zh, 2):.3f}** "
-            f"| {r.kept / present:.1%} ({r.kept}) | {r.dropped / absent:.1%} ({r.dropped}) "
+            f"| {r.name} | {_mean(magic, 0):.3f} | {_mean(magic, 1):.3f} | **{_mean(magic, 2):.3f}** "
+            f"| {_mean(zh, 0):.3f} | {_mean(zh, 1):.3f} | **{_mean(zh, 2):.3f}** "
+            f"| {_share(kept, present)} ({kept}) | {_share(dropped, absent)} ({dropped}) "
             f"| {r.seconds:.1f} | {r.note} |"
         )
+    return lines
+
+
+def _unseen_table(results: list[Result], sets: Sets) -> list[str]:
+    """Per unseen collection, P/R/F1 over all its pages, and F1 over every unseen page."""
+    total = sum(len(sets.scored[name]) for name in sets.unseen)
+    header = "| extractor | " + " | ".join(
+        f"{name} P | R | **F1** ({len(sets.scored[name])} pages)" for name in sets.unseen
+    )
+    lines = [
+        header + f" | all unseen **F1** ({total} pages) |",
+        "|---" * (2 + 3 * len(sets.unseen)) + "|",
+    ]
+    for r in results:
+        cells = []
+        for name in sets.unseen:
+            scores = r.scores.get(name, [])
+            cells.append(f"{_mean(scores, 0):.3f} | {_mean(scores, 1):.3f} | **{_mean(scores, 2):.3f}**")
+        lines.append(f"| {r.name} | " + " | ".join(cells) + f" | **{_mean(_all_unseen(r, sets), 2):.3f}** |")
+    return lines
+
+
+def _halves_table(results: list[Result], sets: Sets) -> list[str]:
+    """Mean F1 of each set on its tuning and its checking half, side by side: the generalisation check."""
+    names = [MAGIC, ZH, *sets.unseen]
+    counts = {(n, h): sum(s.page.half == h for s in sets.scored[n]) for n in names for h in HALVES}
+    present = {h: sum(len(s.present) for s in sets.snippets if s.page.half == h) for h in HALVES}
+    absent = {h: sum(len(s.absent) for s in sets.snippets if s.page.half == h) for h in HALVES}
+    unseen_n = {h: sum(counts[n, h] for n in sets.unseen) for h in HALVES}
+    header = ["extractor"]
+    for n in names:
+        header += [f"{n} tuning F1 ({counts[n, 'tuning']})", f"checking ({counts[n, 'checking']})"]
+    header += [f"all unseen tuning F1 ({unseen_n['tuning']})", f"checking ({unseen_n['checking']})"]
+    header += [f"snippets tuning with/without ({present['tuning']}/{absent['tuning']})", "checking"]
+    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+    for r in results:
+        cells = [r.name]
+        for n in names:
+            cells += [f"{_mean(r.scores.get(n, []), 2, h):.3f}" for h in HALVES]
+        cells += [f"**{_mean(_all_unseen(r, sets), 2, h):.3f}**" for h in HALVES]
+        cells += [f"{_share(r.kept.get(h, 0), present[h])} / {_share(r.dropped.get(h, 0), absent[h])}" for h in HALVES]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def report(results: list[Result], sets: Sets, data: Path, per_page: bool) -> str:
+    lines = [
+        "# HTML main-text extraction",
+        "",
+        f"Produced by `benchmarks/html_extraction.py` on `{_shown(data)}` and `benchmarks/unseen_html/`.",
+        "Char-3-gram P/R/F1: multisets of character 3-grams after NFKC and removing all whitespace, mean over pages.",
+        "",
+        "## Shared data",
+        "",
+        *_main_table(results, sets),
+    ]
+    if sets.unseen:
+        lines += [
+            "",
+            "## Unseen pages: sites outside `../shared/data` (benchmarks/unseen_html/README.md)",
+            "",
+            *_unseen_table(results, sets),
+        ]
+    lines += [
+        "",
+        "## By half (benchmarks/split.py: by site; rules are chosen on the tuning half)",
+        "",
+        *_halves_table(results, sets),
+    ]
     lines += ["", f"Total time: {sum(r.seconds for r in results):.1f} s."]
     if per_page:
         names = [r.name for r in results]
@@ -318,27 +452,23 @@ def report(results: list[Result], sets: Sets, data: Path, per_page: bool) -> str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    parser.add_argument("--unseen", type=Path, default=UNSEEN, help="the unseen collections (benchmarks/unseen_html)")
     parser.add_argument("--write", type=Path, help="also write the Markdown report to this file")
     parser.add_argument("--per-page", action="store_true", help="add a table of F1 per page")
+    parser.add_argument("--half", choices=HALVES, help="only the pages of one half, by site (benchmarks/split.py)")
     parser.add_argument(
-        "--half", choices=["tuning", "checking"], help="only the pages of one half, by site (benchmarks/split.py)"
+        "--extractors", help="comma-separated names of the extractors to run (default: every one installed)"
     )
     args = parser.parse_args(argv)
     if not (args.data / "web-boilerplate").is_dir():
         print(f"no web-boilerplate data under {args.data}; pass --data", file=sys.stderr)
         return 2
-    sets = Sets(magic_pages(args.data), zh_pages(args.data), snippet_pages(args.data))
+    scored = {MAGIC: magic_pages(args.data), ZH: zh_pages(args.data), **unseen_pages(args.unseen)}
+    sets = Sets(scored, snippet_pages(args.data))
     if args.half:
-
-        def kept(page: Page) -> bool:
-            return bool(half(*unit_of(page.path, args.data)) == args.half)
-
-        sets = Sets(
-            [s for s in sets.magic if kept(s.page)],
-            [s for s in sets.zh if kept(s.page)],
-            [s for s in sets.snippets if kept(s.page)],
-        )
-    results = [measure(name, note, extract, sets) for name, note, extract in available()]
+        sets = sets.only(args.half)
+    wanted = {n.strip() for n in args.extractors.split(",")} if args.extractors else None
+    results = [measure(name, note, extract, sets) for name, note, extract in available(wanted)]
     text = report(results, sets, args.data, args.per_page)
     print(text, end="")
     if args.write:

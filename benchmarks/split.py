@@ -99,6 +99,27 @@ def _magic_urls() -> dict[str, str]:
 _MAGIC_URLS = _magic_urls()
 
 
+# -- pages of sites outside ../shared/data (benchmarks/unseen_html/, see its fetch.py) --------
+
+UNSEEN = Path(__file__).resolve().parent / "unseen_html"
+
+
+def unseen_half(collection: str, site: str) -> Half:
+    """The half of a page of ``unseen_html/<collection>``: by its site, like the shared web pages.
+
+    A data set name of its own, so these halves are drawn independently of the shared ones.
+    """
+    return half(f"unseen_html/{collection}", site)
+
+
+def unseen_units(root: Path = UNSEEN) -> Iterator[tuple[str, str, Half]]:
+    """``(collection, site, half)`` of every site in the unseen collections, from their manifests."""
+    for manifest in sorted(root.glob("*/manifest.json")):
+        items = json.loads(manifest.read_text(encoding="utf-8"))
+        for site in sorted({str(page["site"]) for page in items["pages"]}):
+            yield str(items["collection"]), site, unseen_half(str(items["collection"]), site)
+
+
 def units(root: Path = SHARED) -> Iterator[tuple[str, str, Half]]:
     seen: set[tuple[str, str]] = set()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
@@ -113,6 +134,9 @@ def main() -> int:
     for dataset, unit, h in units():
         counts[dataset, h] = counts.get((dataset, h), 0) + 1
         print(f"{h:8}  {dataset:32}  {unit}")
+    for collection, site, h in unseen_units():
+        counts[f"unseen_html/{collection}", h] = counts.get((f"unseen_html/{collection}", h), 0) + 1
+        print(f"{h:8}  {'unseen_html/' + collection:32}  {site}")
     print()
     for dataset in sorted({d for d, _ in counts}):
         tuning, checking = counts.get((dataset, "tuning"), 0), counts.get((dataset, "checking"), 0)

@@ -577,7 +577,8 @@ def check_canonical(
             advice="--repair rebuilds it from its sources",
             fix=mend,
         )
-    shingled = store_shingles.load(store.db, document_id, lambda: [t for t, _ in stored])
+    # A text found wrong above is rebuilt with its shingles: they are looked at when the text is right.
+    shingled = store_shingles.load(store.db, document_id, lambda: [t for t, _ in stored]) if not difference else None
     if shingled is not None and not _same_shingles(shingled, [t for t, _ in stored], store.settings()):
         yield Problem(
             "canonical",

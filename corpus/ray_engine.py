@@ -27,8 +27,8 @@ How it runs:
   input is its path (made absolute: a worker's working folder is not this process's),
   and the workers read it. On a local Ray that always holds; on a cluster the paths
   must be on a filesystem every node mounts at the same place (or be URLs, which the
-  workers fetch). Listing object stores (``s3://``) through pyarrow/fsspec is a later
-  step. The results stream back in order: Ray Data holds at most
+  workers fetch, or ``s3://`` objects, which the workers read: :mod:`corpus.inputs.objects`).
+  The results stream back in order: Ray Data holds at most
   :data:`IN_FLIGHT_BYTES` of them ahead of the commit stage.
 - **Readers**: the workers use the readers of this process, sent to them pickled
   (with the fingerprint settings of the store and the limits), so they read exactly

@@ -132,6 +132,7 @@ class Corpus:
         limits: Limits = DEFAULT_LIMITS,
         engine: str = "local",
         address: str | None = None,
+        keep_results: bool = True,
     ) -> list[AddResult]:
         """Add files, folders, archives, web archives and URLs; one result per source. Bad ones fail alone.
 
@@ -140,7 +141,9 @@ class Corpus:
         end up as are the same for any ``jobs``. ``limits`` bound what one source may
         cost (size, decompressed size, pages, time, memory; see
         :class:`corpus.limits.Limits`): a source over one fails with the reason.
-        ``on_result`` is called with each result once it is committed to the store.
+        ``on_result`` is called with each result once it is committed to the store;
+        with ``keep_results=False`` that is the only place they go, and the list
+        returned is empty: memory then does not grow with the number of sources.
 
         ``engine="ray"`` reads and fingerprints them on Ray workers instead
         (:mod:`corpus.ray_engine`; ``pip install 'corpus[ray]'``): on the cluster at
@@ -153,11 +156,26 @@ class Corpus:
             from corpus.ray_engine import add_files_ray
 
             return add_files_ray(
-                self.store, self.host, listing, address=address, cpus=jobs, limits=limits, on_result=on_result
+                self.store,
+                self.host,
+                listing,
+                address=address,
+                cpus=jobs,
+                limits=limits,
+                on_result=on_result,
+                keep_results=keep_results,
             )
         if engine != "local":
             raise UsageError(f"unknown engine {engine!r}: use 'local' or 'ray'")
-        return add_files(self.store, self.host, listing, jobs=jobs or 1, limits=limits, on_result=on_result)
+        return add_files(
+            self.store,
+            self.host,
+            listing,
+            jobs=jobs or 1,
+            limits=limits,
+            on_result=on_result,
+            keep_results=keep_results,
+        )
 
     # -- reading -------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:

@@ -189,25 +189,57 @@ def add(
         require_ray()  # before the store is opened: without Ray nothing is done
     if any(is_object_url(argument) for argument in arguments):
         require_library()  # s3:// needs pyarrow: without it nothing is done either
-    how: dict[str, Any] = {"jobs": jobs, "limits": limits, "engine": engine, "address": address}
+    # The results go to the tally as they are committed, not into a list of them all.
+    how: dict[str, Any] = {"jobs": jobs, "limits": limits, "engine": engine, "address": address, "keep_results": False}
+    tally = _AddTally()
     with state.open(reads_sources=True) as corpus:
         listing = corpus.listing(arguments, include=include, exclude=exclude, limits=limits)
         if as_json:
-            results = corpus.add(listing, on_result=lambda r: emit(r.to_dict()), **how)
+
+            def emit_and_count(result: AddResult) -> None:
+                emit(result.to_dict())
+                tally(result)
+
+            corpus.add(listing, on_result=emit_and_count, **how)
         elif out.is_terminal:
-            results = _add_with_progress(corpus, listing, how)
+            _add_with_progress(corpus, listing, how, tally)
         else:
-            results = corpus.add(listing, **how)
+            corpus.add(listing, on_result=tally, **how)
         if not as_json:
-            _print_add_summary(corpus, results)
+            _print_add_summary(corpus, tally)
     left_out = listing.selection.summary()
     if left_out:
         err.print(left_out, markup=False)
-    if any(r.status == "failed" for r in results):
+    if tally.counts["failed"]:
         sys.exit(1)
 
 
-def _add_with_progress(corpus: Corpus, listing: Listing, how: dict[str, Any]) -> list[AddResult]:
+class _AddTally:
+    """What the summary of an add needs of its results, taken as they come: not every result."""
+
+    SHOW_ALL = 50  # up to this many results, every one is shown; past it, the failed ones and the versions
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.first: list[AddResult] = []
+        self.notable: list[AddResult] = []
+
+    def __call__(self, result: AddResult) -> None:
+        self.counts[result.status] += 1
+        if len(self.first) <= self.SHOW_ALL:
+            self.first.append(result)
+        if result.status in ("failed", "version"):
+            self.notable.append(result)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def shown(self) -> list[AddResult]:
+        return self.first if self.total <= self.SHOW_ALL else self.notable
+
+
+def _add_with_progress(corpus: Corpus, listing: Listing, how: dict[str, Any], tally: _AddTally) -> None:
     columns = (
         TextColumn("adding"),
         BarColumn(),
@@ -216,20 +248,21 @@ def _add_with_progress(corpus: Corpus, listing: Listing, how: dict[str, Any]) ->
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=out, transient=True) as progress:
-        task = progress.add_task("add", total=len(listing.found()), rate="0.0")
+        task = progress.add_task("add", total=listing.count(), rate="0.0")
         # An archive's members are counted when it is opened: the total grows then.
         listing.on_more = lambda more: progress.update(task, total=(progress.tasks[0].total or 0) + more)
 
         def advance(result: AddResult) -> None:
+            tally(result)
             progress.advance(task)
             speed = progress.tasks[0].speed or 0.0
             progress.update(task, rate=f"{speed:.1f}")
 
-        return corpus.add(listing, on_result=advance, **how)
+        corpus.add(listing, on_result=advance, **how)
 
 
-def _print_add_summary(corpus: Corpus, results: list[AddResult]) -> None:
-    shown = results if len(results) <= 50 else [r for r in results if r.status in ("failed", "version")]
+def _print_add_summary(corpus: Corpus, tally: _AddTally) -> None:
+    shown = tally.shown()
     if shown:
         table = Table(show_header=True, header_style="bold", box=None)
         for column in ("file", "status", "document", "reader", "similarity"):
@@ -238,15 +271,14 @@ def _print_add_summary(corpus: Corpus, results: list[AddResult]) -> None:
             detail = r.error if r.status == "failed" else similarity_text(r.similarity)
             table.add_row(r.path, r.status, str(r.document_id or "—"), r.reader or "—", detail)
         out.print(table)
-    tally = Counter(r.status for r in results)
-    parts = [f"{tally[s]} {s}" for s in ("new", "copy", "version", "exists", "failed") if tally[s]]
+    parts = [f"{tally.counts[s]} {s}" for s in ("new", "copy", "version", "exists", "failed") if tally.counts[s]]
     counts = corpus.counts()
     out.print(
-        f"{len(results)} file(s): {', '.join(parts) or 'nothing to add'}. "
+        f"{tally.total} file(s): {', '.join(parts) or 'nothing to add'}. "
         f"The corpus {corpus.store.path} holds {counts['sources']} source(s) in "
         f"{counts['documents']} document(s)."
     )
-    if tally["copy"] or tally["version"]:
+    if tally.counts["copy"] or tally.counts["version"]:
         out.print(
             "`corpus audit` shows which files are copies or versions of which, and how they differ.", markup=False
         )

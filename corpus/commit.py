@@ -488,6 +488,7 @@ class _Fingerprints:
     source that is compared with it; bounded by the shingles it holds (4 bytes each), least recent out."""
 
     MAX_TOKENS = 2_000_000
+    ENTRY_COST = 64  # what an entry costs beside its shingles, counted so that tiny texts are bounded too
 
     def __init__(self) -> None:
         self._items: dict[int, fp.Shingled] = {}
@@ -502,14 +503,14 @@ class _Fingerprints:
     def put(self, document_id: int, fingerprint: fp.Shingled) -> None:
         self.drop(document_id)
         self._items[document_id] = fingerprint
-        self._tokens += fingerprint.shingle_count
+        self._tokens += fingerprint.shingle_count + self.ENTRY_COST
         while self._tokens > self.MAX_TOKENS and len(self._items) > 1:
             self.drop(next(iter(self._items)))
 
     def drop(self, document_id: int) -> None:
         gone = self._items.pop(document_id, None)
         if gone is not None:
-            self._tokens -= gone.shingle_count
+            self._tokens -= gone.shingle_count + self.ENTRY_COST
 
     def clear(self) -> None:
         self._items.clear()

@@ -111,10 +111,12 @@ def add_files(
     jobs: int = 1,
     limits: Limits = DEFAULT_LIMITS,
     on_result: Callable[[AddResult], None] | None = None,
+    keep_results: bool = True,
 ) -> list[AddResult]:
     """Add ``items`` to ``store``; one result per source, each reported once its group is committed.
 
-    ``limits`` bound what each file may cost; a file over one fails alone.
+    ``limits`` bound what each file may cost; a file over one fails alone. With
+    ``keep_results=False`` the results go to ``on_result`` only (see :func:`commit_in_order`).
     """
     stage = _Stage(tuple(host.readers), store.settings(), store.path, limits, alone=host.builtin_canonical)
     stage.warm()
@@ -122,7 +124,7 @@ def add_files(
     pool = Pool(jobs, stage, stage.crashed, limits=limits) if can_fork() else None
     inputs = wanted(store, items)
     prepared: Iterator[Prepared] = pool.map(inputs) if pool is not None else map(stage, inputs)
-    return commit_in_order(store, host, prepared, on_result=on_result)
+    return commit_in_order(store, host, prepared, on_result=on_result, keep_results=keep_results)
 
 
 def commit_in_order(
@@ -131,6 +133,7 @@ def commit_in_order(
     prepared: Iterable[Prepared],
     *,
     on_result: Callable[[AddResult], None] | None = None,
+    keep_results: bool = True,
 ) -> list[AddResult]:
     """The commit stage of every engine: match, attach and store ``prepared``, in its order, in groups.
 
@@ -139,13 +142,16 @@ def commit_in_order(
     nothing else: not on where or how the per-source stage ran. A source's result is
     reported (``on_result``, and the list returned) once its group is committed; an error
     rolls back the group in flight only, and what was reported stays in the store.
+    With ``keep_results=False`` the list returned is empty: an add of millions of
+    sources that hands each to ``on_result`` does not hold them all (some 700 bytes each).
     """
     committer = Committer(store, host)
     results: list[AddResult] = []
 
     def report(done: list[AddResult]) -> None:
         for result in done:
-            results.append(result)
+            if keep_results:
+                results.append(result)
             if on_result is not None:
                 on_result(result)
 

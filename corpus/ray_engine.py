@@ -213,6 +213,7 @@ def add_files_ray(
     cpus: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
     on_result: Callable[[AddResult], None] | None = None,
+    keep_results: bool = True,
 ) -> list[AddResult]:
     """Add ``items`` to ``store`` as :func:`corpus.ingest.add_files` does, the per-source stage on Ray.
 
@@ -227,7 +228,8 @@ def add_files_ray(
     _check_pickles(stage)
     with _connected(address, cpus):
         _check_workers(stage)
-        return commit_in_order(store, host, _prepared(stage, wanted(store, items)), on_result=on_result)
+        prepared = _prepared(stage, wanted(store, items))
+        return commit_in_order(store, host, prepared, on_result=on_result, keep_results=keep_results)
 
 
 def _check_pickles(stage: _RayStage) -> None:

@@ -15,6 +15,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from conftest import PDF_SEED, WEB_SEED, CliRunner, shared
 
 FEED = "encoding-detection/char-dataset/euc_kr/blog.empas.com.xml"
@@ -122,3 +123,34 @@ def test_a_walk_skips_data_files_and_says_how_many_named_they_fail(cli: CliRunne
         f"{folder / 'groundtruth.csv'}: a data file (CSV), not a document; corpus adds documents "
         "(web pages, PDFs, text). A folder walk skips such files"
     )
+
+
+def test_a_listing_keeps_its_inputs_compactly_and_gives_them_back_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a listing keeps of each file (a location, a relative path) makes the very Input a walk found."""
+    from corpus.inputs import Input, Listing, _order
+    from corpus.inputs.item import file_input
+
+    for name in ("b/z.txt", "b-c/y.txt", "a/x.txt", "a.txt", "a/b/w.txt", "data.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    listing = Listing(["b", str(tmp_path / "a"), "a.txt", "data.csv", "https://example.org/page.html"])
+    found = listing.found()
+    walked = [
+        file_input(Path("b/z.txt")),
+        file_input(tmp_path / "a" / "b" / "w.txt"),
+        file_input(tmp_path / "a" / "x.txt"),
+        file_input(Path("a.txt")),
+    ]
+    assert [item for item in found if item.url is None and item.refused is None] == sorted(
+        walked, key=lambda item: item.location.split("/")
+    )
+    assert [item.location for item in found] == sorted((i.location for i in found), key=lambda loc: loc.split("/"))
+    assert found[-1] == Input("https://example.org/page.html", url="https://example.org/page.html", name="page.html")
+    assert next(item for item in found if item.name == "data.csv").refused  # kept as the Input it is
+    assert listing.found() == found and list(listing) == found and listing.count() == len(found)
+    # The one key sorts as the parts between slashes do, NULs and all.
+    locations = ["/a/b", "/a-b", "/a", "/a/", "/a\0/b", "/a\0", "/a\1", "/", "", "/ab"]
+    assert sorted(locations, key=_order) == sorted(locations, key=lambda loc: loc.split("/"))

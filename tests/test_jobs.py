@@ -14,6 +14,7 @@ from typing import Any
 from conftest import PDF_SEED, SEEDS, WEB_SEED, CliRunner, shared
 
 from corpus import Corpus, Extract, SourceFile, hookimpl
+from corpus.records import AddResult
 
 
 def store_contents(db: Path) -> dict[str, Any]:
@@ -74,3 +75,16 @@ def test_a_reader_that_kills_its_worker_fails_that_file_only(tmp_path: Path) -> 
         (failed,) = corpus.failed_sources()
         assert corpus.source_bytes(failed.id) == WEB_SEED.read_bytes()
         assert json.dumps(crashed.to_dict())  # its record is ordinary JSON like the others
+
+
+def test_an_add_that_keeps_no_results_hands_each_to_on_result(tmp_path: Path) -> None:
+    """``keep_results=False``: the same results, in order, to ``on_result`` only; the list returned is empty."""
+    handed: list[AddResult] = []
+    with Corpus.open(tmp_path / "kept.db") as corpus:
+        kept = corpus.add([SEEDS], jobs=1)
+    with Corpus.open(tmp_path / "handed.db") as corpus:
+        assert corpus.add([SEEDS], jobs=1, on_result=handed.append, keep_results=False) == []
+    assert len(kept) >= 2
+    assert [(r.path, r.status, r.document_id, r.sha256) for r in handed] == [
+        (r.path, r.status, r.document_id, r.sha256) for r in kept
+    ]

@@ -98,7 +98,7 @@ class Listing:
         self.selection = Selection(include, exclude)
         self.limits = limits
         self.on_more: Callable[[int], None] | None = None
-        self._found: list[Input] | None = None
+        self._found: list[_Found] | None = None
 
     def found(self) -> list[Input]:
         """Files, URLs and unopened containers, in order; folders walked, patterns and data files applied.
@@ -107,13 +107,22 @@ class Listing:
         sources are matched in this order, so the documents an add ends up as depend
         on the set of sources alone (an archive's members, and a web archive's
         records, come in the order the container holds them, which is part of it).
+        The arguments are walked once; each call makes the list anew from what the
+        listing keeps of it (see :data:`_Found`).
         """
+        return [_unpack(entry) for entry in self._entries()]
+
+    def count(self) -> int:
+        """How many inputs :meth:`found` lists (a progress bar's total), without making them."""
+        return len(self._entries())
+
+    def _entries(self) -> list[_Found]:
         if self._found is None:
-            self._found = sorted(self._find(), key=lambda item: item.location.split("/"))
+            self._found = sorted(map(_pack, self._find()), key=_order)
         return self._found
 
     def __iter__(self) -> Iterator[Input]:
-        for item in self.found():
+        for item in map(_unpack, self._entries()):
             if item.error or item.refused or not container_kind(item.name):
                 yield item
                 continue
@@ -159,3 +168,36 @@ class Listing:
             self.selection.skip_data(kind)
             return None
         return file_input(path, refused=refusal(absolute(path), kind))
+
+
+# What a listing keeps of each input it found, for as long as the add goes on: a file
+# on disk (nearly every input) as its location, with its path where that is another
+# string (a relative one); anything else as the Input itself. Some 100 bytes a file
+# (200 with a relative path) instead of an Input's 600: a million files are 100 MB less.
+_Found = str | tuple[str, str] | Input
+
+
+def _pack(item: Input) -> _Found:
+    path = item.path
+    if path is None or item != Input(item.location, path, name=path.name):
+        return item
+    return item.location if str(path) == item.location else (item.location, str(path))
+
+
+def _unpack(entry: _Found) -> Input:
+    if isinstance(entry, Input):
+        return entry
+    location, named = (entry, entry) if isinstance(entry, str) else entry
+    path = Path(named)
+    return Input(location, path, name=path.name)
+
+
+def _order(entry: _Found) -> str:
+    """The sort key of the inputs: their locations compared part by part (between slashes).
+
+    One string, not a list of the parts: ``/`` becomes ``\\0\\0``, below every other
+    character, and a NUL (never in a path, maybe in a URL) ``\\0\\1``, so the strings
+    order as the lists of parts do.
+    """
+    location = entry if isinstance(entry, str) else entry[0] if isinstance(entry, tuple) else entry.location
+    return location.replace("\0", "\0\1").replace("/", "\0\0")

@@ -267,9 +267,22 @@ def han_variant(text: str, *, min_han: int = 2) -> HanVariant | None:
     return None
 
 
-@lru_cache(maxsize=65_536)
+# A line longer than this is counted each time: the cache keeps its keys, and a line may
+# be a whole page (a text without line breaks), so it is bounded in characters, not lines.
+CACHED_LINE_CHARS = 1_000
+
+
 def _variant_counts(line: str) -> tuple[int, int, int, int]:
     """Han characters, kana, characters only Traditional writes, characters only Simplified writes."""
+    return _cached_counts(line) if len(line) <= CACHED_LINE_CHARS else _count_variants(line)
+
+
+@lru_cache(maxsize=16_384)
+def _cached_counts(line: str) -> tuple[int, int, int, int]:
+    return _count_variants(line)
+
+
+def _count_variants(line: str) -> tuple[int, int, int, int]:
     han = len(_HAN_CHAR.findall(line))
     if not han:
         return 0, 0, 0, 0

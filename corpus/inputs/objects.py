@@ -51,7 +51,6 @@ import importlib
 import os
 import re
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -63,6 +62,7 @@ from corpus.errors import UsageError
 from corpus.inputs.containers import container_kind
 from corpus.inputs.containers import open_container as open_members
 from corpus.inputs.datafiles import XML_HEAD, data_kind_of, kind_by_name, refusal
+from corpus.inputs.deadline import Deadline
 from corpus.inputs.item import Input
 from corpus.inputs.reading import Opened
 from corpus.inputs.select import Selection
@@ -311,22 +311,11 @@ class _OverLimit(_Failed):
 
 
 @dataclass(frozen=True)
-class _Clock:
-    """The time a read may still take, within the time limit per file (None: no limit)."""
-
-    limit: float | None
-    ends: float | None
-
-    @classmethod
-    def start(cls, limit: float | None) -> _Clock:
-        # As for a URL's fetch (corpus.inputs.urls): part of the limit is left to say why it stopped,
-        # before the worker, which kills what outlives the limit itself, has to.
-        if limit is None:
-            return cls(None, None)
-        return cls(limit, time.monotonic() + limit - min(2.0, limit / 5))
+class _Clock(Deadline):
+    """The time a read may still take, within the time limit per file."""
 
     def check(self, where: str) -> None:
-        if self.ends is not None and time.monotonic() >= self.ends:
+        if self.remaining() <= 0:
             raise _OverLimit(
                 f"{where}: reading it from the object store took longer than {self.limit:g} s, the time limit "
                 "per file, and was stopped; raise the limit with --timeout"

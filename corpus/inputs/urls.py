@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import re
 import ssl
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
@@ -46,6 +45,7 @@ from urllib3 import exceptions as http_errors
 from urllib3.response import BaseHTTPResponse
 
 import corpus
+from corpus.inputs.deadline import Deadline
 from corpus.inputs.item import Input
 from corpus.inputs.reading import Opened
 from corpus.limits import KB, Limits, format_size
@@ -100,19 +100,8 @@ def fetch(item: Input, limits: Limits) -> Opened | str:
 
 
 @dataclass(frozen=True)
-class _Clock:
-    """The time the fetch may still take: ``ends`` on the monotonic clock, None for no limit."""
-
-    limit: float | None
-    ends: float | None
-
-    @classmethod
-    def start(cls, limit: float | None) -> _Clock:
-        # A fifth of the limit (at most 2 s) is left to read what came and to report: the
-        # worker kills at the limit itself, and its message could not say what the fetch was waiting for.
-        if limit is None:
-            return cls(None, None)
-        return cls(limit, time.monotonic() + limit - min(2.0, limit / 5))
+class _Clock(Deadline):
+    """The time the fetch may still take."""
 
     def timeout(self, where: str) -> urllib3.Timeout:
         """The connect and read timeouts of the next request, within what is left."""
@@ -121,16 +110,14 @@ class _Clock:
 
     def left(self, where: str) -> float:
         """Seconds left; fails the fetch when none are."""
-        if self.ends is None:
-            return float("inf")
-        left = self.ends - time.monotonic()
+        left = self.remaining()
         if left <= 0:
             raise _Failed(self.spent(where))
         return left
 
     def is_up(self) -> bool:
         """Has the fetch used its time (so the time limit, not a timeout of its own, stopped it)?"""
-        return self.ends is not None and time.monotonic() >= self.ends - 0.05
+        return self.remaining() <= 0.05
 
     def spent(self, where: str) -> str:
         return (

@@ -578,8 +578,9 @@ def check_canonical(
             fix=mend,
         )
     # A text found wrong above is rebuilt with its shingles: they are looked at when the text is right.
-    shingled = store_shingles.load(store.db, document_id, lambda: [t for t, _ in stored]) if not difference else None
-    if shingled is not None and not _same_shingles(shingled, [t for t, _ in stored], store.settings()):
+    texts = [t for t, _ in stored]
+    shingled = store_shingles.load(store.db, document_id, lambda: texts) if not difference else None
+    if shingled is not None and not _same_shingles(shingled, texts, store.settings()):
         yield Problem(
             "canonical",
             "its stored shingles are not those of its canonical text (matching would see another text)",

@@ -226,7 +226,7 @@ class _AddTally:
 
     def __call__(self, result: AddResult) -> None:
         self.counts[result.status] += 1
-        if len(self.first) <= self.SHOW_ALL:
+        if len(self.first) < self.SHOW_ALL:
             self.first.append(result)
         if result.status in ("failed", "version"):
             self.notable.append(result)

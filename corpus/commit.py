@@ -487,12 +487,12 @@ class _Fingerprints:
     """The shingles of recently matched canonical texts, so a document is not read anew for every
     source that is compared with it; bounded by the shingles it holds (4 bytes each), least recent out."""
 
-    MAX_TOKENS = 2_000_000
+    MAX_SHINGLES = 2_000_000
     ENTRY_COST = 64  # what an entry costs beside its shingles, counted so that tiny texts are bounded too
 
     def __init__(self) -> None:
         self._items: dict[int, fp.Shingled] = {}
-        self._tokens = 0
+        self._held = 0
 
     def get(self, document_id: int) -> fp.Shingled | None:
         found = self._items.pop(document_id, None)
@@ -503,15 +503,15 @@ class _Fingerprints:
     def put(self, document_id: int, fingerprint: fp.Shingled) -> None:
         self.drop(document_id)
         self._items[document_id] = fingerprint
-        self._tokens += fingerprint.shingle_count + self.ENTRY_COST
-        while self._tokens > self.MAX_TOKENS and len(self._items) > 1:
+        self._held += fingerprint.shingle_count + self.ENTRY_COST
+        while self._held > self.MAX_SHINGLES and len(self._items) > 1:
             self.drop(next(iter(self._items)))
 
     def drop(self, document_id: int) -> None:
         gone = self._items.pop(document_id, None)
         if gone is not None:
-            self._tokens -= gone.shingle_count + self.ENTRY_COST
+            self._held -= gone.shingle_count + self.ENTRY_COST
 
     def clear(self) -> None:
         self._items.clear()
-        self._tokens = 0
+        self._held = 0

@@ -143,18 +143,18 @@ def judge(
     """
     verdict: list[str | None] = [None] * len(paragraphs)
     majority = [len(p.sources) * 2 > source_count for p in paragraphs]
-    judged_alone = [
+    to_judge = [
         i
         for i, p in enumerate(paragraphs)
         if len(p.sources) < source_count or (degenerate and len(p.sources - degenerate) < 2)
     ]  # the others every source attests
-    if not judged_alone:
+    if not to_judge:
         return verdict  # a document with one source, or whose sources all agree: nothing to judge
     script = main_script(
         [p.text for p, m in zip(paragraphs, majority, strict=True) if m] or [p.text for p in paragraphs]
     )
     shapes: dict[int, str | None] = {}
-    for i in judged_alone:
+    for i in to_judge:
         p = paragraphs[i]
         shapes[i] = signature(p.text, script) or ("shared" if p.shared else None)
         if shapes[i] in CHROME:

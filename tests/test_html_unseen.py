@@ -1,7 +1,8 @@
 """The HTML reader on real pages of sites it was never tuned on: the article in, the site around it out.
 
-The pages and their expected texts come from two extractor packages' test suites
-(see ``fixtures/unseen_html/README.md``); no site here is in ``../shared/data``.
+The pages and their expected texts are five of ``benchmarks/unseen_html/`` (its README
+says where each comes from: two extractor packages' test suites, the site, the licence);
+no site here is in ``../shared/data``.
 Every check is made against the expected text, never against output recorded
 from the reader: what a user notices is whether the article's sentences are in
 the document and whether the site's menus, footer and related links are not.
@@ -18,8 +19,18 @@ import pytest
 
 from corpus import Corpus
 
-FIXTURES = Path(__file__).parent / "fixtures" / "unseen_html"
-PAGES = sorted(path.parent for path in FIXTURES.glob("*/*/source.html"))
+UNSEEN = Path(__file__).resolve().parents[1] / "benchmarks" / "unseen_html"
+# Small pages, English, Chinese, Japanese and Korean sites, from both collections.
+PAGES = [
+    UNSEEN / name
+    for name in (
+        "mozilla-readability/001",
+        "mozilla-readability/ars-1",
+        "newspaper4k/chinese_article_001",
+        "newspaper4k/japanese_article2",
+        "newspaper4k/yna_co_kr",
+    )
+]
 # Link texts of at least this many characters (after flattening) are menu items, story
 # titles or footer links, not a stray "more": long enough that finding one means it was kept.
 _LINK_CHARS = 12

@@ -54,7 +54,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from email.message import Message
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -63,6 +62,7 @@ from corpus.inputs.containers import container_kind
 from corpus.inputs.containers import open_container as open_members
 from corpus.inputs.datafiles import XML_HEAD, data_kind_of, kind_by_name, refusal
 from corpus.inputs.deadline import Deadline
+from corpus.inputs.httpmessage import parse_content_type
 from corpus.inputs.item import Input
 from corpus.inputs.reading import Opened
 from corpus.inputs.select import Selection
@@ -337,7 +337,8 @@ def read_object(item: Input, limits: Limits = DEFAULT_LIMITS) -> Opened | str:
         metadata = _stream(target, settings, limits, body.extend, lambda: len(body), where=item.location)
     except _Failed as failure:
         return str(failure)
-    return Opened(bytes(body), _charset(metadata.get("content_type")), _details(metadata))
+    # The charset of the object's Content-Type (set when it was uploaded), as a WARC record's is read.
+    return Opened(bytes(body), parse_content_type(metadata.get("content_type"))[1], _details(metadata))
 
 
 def _stream(
@@ -404,16 +405,6 @@ def _metadata(raw: Any) -> dict[str, str]:
 def _details(metadata: dict[str, str]) -> tuple[tuple[str, str], ...]:
     order = ("fetched_at", "size", "etag", "last_modified", "content_type", "version_id")
     return tuple((key, metadata[key]) for key in order if key in metadata)
-
-
-def _charset(content_type: str | None) -> str | None:
-    """The charset parameter of the object's ``Content-Type`` (set when it was uploaded), if any."""
-    if not content_type:
-        return None
-    message = Message()
-    message["Content-Type"] = content_type
-    charset = message.get_param("charset")
-    return charset.strip() or None if isinstance(charset, str) else None
 
 
 # -- containers -------------------------------------------------------------------------------------------

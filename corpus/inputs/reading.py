@@ -36,9 +36,9 @@ def read_input(item: Input, limits: Limits = DEFAULT_LIMITS) -> Opened | str:
         too_large = limits.file_too_large(len(item.data), item.location)
         return too_large or Opened(item.data, item.charset, item.details)
     if item.url is not None:
-        if item.url[:5].lower() == "s3://":  # an object in an object store (corpus.inputs.objects)
-            from corpus.inputs.objects import read_object
+        from corpus.inputs.objects import is_object_url, read_object
 
+        if is_object_url(item.url):
             return read_object(item, limits)
         from corpus.inputs.urls import fetch
 

@@ -117,6 +117,14 @@ def find_url(text: str) -> str | None:
     return match.group() if match else None
 
 
+def may_hold_url(text: str) -> bool:
+    """Could :func:`find_url` find an address anywhere in ``text``? (Each starts with ``://`` or ``www.``.)
+
+    A cheap test that is never wrong when it says no.
+    """
+    return "://" in text or "www." in text.lower()
+
+
 def is_url(text: str) -> bool:
     """Is the text an address and nothing else?"""
     return bool(_URL.fullmatch(text.strip()))

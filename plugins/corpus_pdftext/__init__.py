@@ -51,6 +51,7 @@ from corpus.text import (
     is_page_number,
     is_title,
     join,
+    may_hold_url,
     measure,
     paragraphs,
     split_lines,
@@ -93,7 +94,8 @@ class PdfTextReader:
     def sniff(self, source: SourceFile) -> float | None:
         if source.text is None or source.media_type in ("text/html", "application/xhtml+xml"):
             return None
-        if _may_hold_url(source.text) and depaginate(source.text).url is not None:
+        # A printed web page carries its address: a text without any is not de-paginated to learn so.
+        if may_hold_url(source.text) and depaginate(source.text).url is not None:
             return _WEB_PAGE_CONFIDENCE  # a printed web page: see the module docstring
         lines = split_lines(source.text, page_breaks=True)[:_SNIFF_LINES]
         kept, removed = strip_furniture(lines)
@@ -128,15 +130,6 @@ class PdfTextReader:
         title, body = _paragraphs(lines, layout)
         removed = sorted([*printed.removed, *contents, *masthead, *rules], key=lambda r: r.start or 0)
         return Extract(paragraphs=body, title=title, removed=removed)
-
-
-def _may_hold_url(text: str) -> bool:
-    """Could the text hold a web address (:func:`corpus.text.furniture.find_url`)? Then it may be a printed page.
-
-    Every address that finds starts with a scheme's ``://`` or with ``www.``: a text
-    with neither is no printed web page, and is not de-paginated to learn so.
-    """
-    return "://" in text or "www." in text.lower()
 
 
 def _indents_open_paragraphs(lines: Sequence[Line], layout: Layout) -> bool:

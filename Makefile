@@ -7,7 +7,8 @@ DEMO_DB := demo.db
 
 .PHONY: demo test lint typecheck clean bench-env bench
 
-$(STAMP): pyproject.toml
+# setup.py builds the C kernel corpus/_minhash.c into corpus/: a changed source is rebuilt.
+$(STAMP): pyproject.toml setup.py corpus/_minhash.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,ray]'

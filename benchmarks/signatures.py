@@ -14,8 +14,16 @@ string objects (so none profits from a UTF-8 form that another one cached in the
 - rensa's ``RMinHash(256, 1).update`` on the strings (a different MinHash: its values
   are not datasketch's; rensa is not a project dependency: install it with
   ``make bench-env`` or by hand, ``pip install rensa==0.5.0``);
-- ours, ``corpus.minhash.signature``, with SHA-1 (stores from before the hash setting)
-  and xxh32 (new stores); its values are checked equal to datasketch's on every document.
+- ours, the whole path of ``corpus.fingerprint.fingerprint(signature=True)`` from the
+  document's tokens: ``corpus.minhash.distinct_shingle_hashes`` (shingles made, hashed,
+  made distinct and sorted, as the fingerprint keeps them) then ``signature_of``; with
+  SHA-1 (stores from before the hash setting) and with xxh32 (new stores) twice, by the C
+  kernel ``corpus._minhash`` and by the numpy code it replaces when it is not built. Its
+  values are checked equal to datasketch's on every document.
+
+So ours does more than the others: they are handed the distinct shingle strings, ours
+makes the shingles from the tokens, with their repeats, and sorts the distinct hashes;
+rensa (like datasketch) hashes the strings itself, with its own hash.
 
 A document's time is the median of ``--runs`` runs, in CPU time of this process (every
 tool is single-threaded; CPU time is what other processes on the machine disturb least);
@@ -37,7 +45,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import xxhash
@@ -49,43 +59,75 @@ from corpus.fingerprint import FingerprintSettings, fingerprint
 
 SETTINGS = FingerprintSettings()
 RESULTS = Path(__file__).resolve().parent / "results" / "signatures.md"
+# The C kernel as corpus.minhash loaded it (None: not built, or CORPUS_NO_KERNEL set).
+BUILT = mh._kernel
 
 Shingles = Sequence[str]
-Method = Callable[[list[str]], np.ndarray | None]
 
 
-def real_documents(shared: Path = SHARED) -> list[Shingles]:
+@dataclass(frozen=True)
+class Document:
+    """A document as each tool takes it: its tokens (ours) and its distinct shingles (the others)."""
+
+    tokens: tuple[str, ...]
+    shingles: Shingles
+
+    def __len__(self) -> int:
+        return len(self.shingles)
+
+    def fresh(self) -> Document:
+        """New string objects for every token and shingle, so no tool profits from a UTF-8 form another cached."""
+        return Document(tuple((t + "\0")[:-1] for t in self.tokens), [(s + "\0")[:-1] for s in self.shingles])
+
+
+Method = Callable[[Document], np.ndarray | None]
+KERNEL = "corpus.minhash, xxh32, C kernel (new stores)"
+NUMPY = "corpus.minhash, xxh32, numpy (no kernel)"
+SHA1 = "corpus.minhash, sha1 (old stores)"
+
+
+def real_documents(shared: Path = SHARED) -> list[Document]:
     """The shingle sets of every zh-laws law, Alice and RFC 2616, each split into paragraphs at blank lines."""
     paths = sorted(p for p in (shared / "zh-laws").rglob("*.md") if "README" not in p.name)
     paths += [shared / "gutenberg" / "alice-11" / "11-0.txt"]
     paths += [shared / "ietf-rfc" / "rfc2616" / "rfc2616.depaginated.txt"]
-    return [_shingles(p.read_text(encoding="utf-8-sig")) for p in paths]
+    return [_document(p.read_text(encoding="utf-8-sig")) for p in paths]
 
 
-def generated_documents(files: int) -> list[Shingles]:
+def generated_documents(files: int) -> list[Document]:
     """The shingle sets of a generated corpus's files that have enough shingles for a signature."""
     with tempfile.TemporaryDirectory() as tmp:
         generate(files, Path(tmp))
         texts = [p.read_text(encoding="utf-8") for p in sorted((Path(tmp) / "files").glob("*.txt"))]
-    return [s for s in map(_shingles, texts) if len(s) >= SETTINGS.min_shingles]
+    return [d for d in map(_document, texts) if len(d) >= SETTINGS.min_shingles]
 
 
-def _shingles(text: str) -> Shingles:
-    return sorted(fingerprint(text.split("\n\n"), SETTINGS).shingles)
+def _document(text: str) -> Document:
+    fp = fingerprint(text.split("\n\n"), SETTINGS)
+    return Document(fp.tokens, sorted(fp.shingles))
 
 
 def _datasketch(hashfunc: Callable[[bytes], int] | None) -> Method:
-    def run(shingles: list[str]) -> np.ndarray:
+    def run(document: Document) -> np.ndarray:
         m = MinHash(num_perm=SETTINGS.num_perm, seed=SETTINGS.seed, scheme="affine32", hashfunc=hashfunc)
-        m.update_batch([s.encode("utf-8") for s in shingles])
+        m.update_batch([s.encode("utf-8") for s in document.shingles])
         return np.asarray(m.hashvalues)
 
     return run
 
 
-def _ours(hashfunc: str) -> Method:
-    def run(shingles: list[str]) -> np.ndarray:
-        return mh.signature(shingles, num_perm=SETTINGS.num_perm, seed=SETTINGS.seed, hashfunc=hashfunc).hashvalues
+def _ours(hashfunc: str, kernel: ModuleType | None) -> Method | None:
+    """fingerprint()'s path from tokens to signature, with the C kernel or (``kernel`` None) the numpy code."""
+    if hashfunc == "xxh32" and kernel is None and mh._kernel is None:
+        return None  # not built: the numpy row is the only one
+
+    def run(document: Document) -> np.ndarray:
+        mh._kernel = kernel
+        try:
+            hashes = mh.distinct_shingle_hashes(document.tokens, SETTINGS.shingle_size, hashfunc)
+            return mh.signature_of(hashes, num_perm=SETTINGS.num_perm, seed=SETTINGS.seed).hashvalues
+        finally:
+            mh._kernel = BUILT
 
     return run
 
@@ -96,8 +138,8 @@ def _rensa() -> Method | None:
     except ImportError:
         return None
 
-    def run(shingles: list[str]) -> None:
-        RMinHash(SETTINGS.num_perm, SETTINGS.seed).update(shingles)
+    def run(document: Document) -> None:
+        RMinHash(SETTINGS.num_perm, SETTINGS.seed).update(document.shingles)
 
     return run
 
@@ -107,38 +149,36 @@ def methods() -> dict[str, Method | None]:
         "datasketch, sha1 (its default)": _datasketch(None),
         "datasketch, xxh32": _datasketch(xxhash.xxh32_intdigest),
         "rensa 0.5 RMinHash": _rensa(),
-        "corpus.minhash, sha1 (old stores)": _ours("sha1"),
-        "corpus.minhash, xxh32 (new stores)": _ours("xxh32"),
+        SHA1: _ours("sha1", None),
+        NUMPY: _ours("xxh32", None),
+        KERNEL: _ours("xxh32", BUILT),
     }
 
 
 # Ours must give datasketch's values, exactly: checked on every document.
-_SAME = {
-    "corpus.minhash, sha1 (old stores)": "datasketch, sha1 (its default)",
-    "corpus.minhash, xxh32 (new stores)": "datasketch, xxh32",
-}
+_SAME = {SHA1: "datasketch, sha1 (its default)", NUMPY: "datasketch, xxh32", KERNEL: "datasketch, xxh32"}
 
 
-def measure(documents: Sequence[Shingles], runs: int) -> dict[str, list[float]]:
+def measure(documents: Sequence[Document], runs: int) -> dict[str, list[float]]:
     """Each method's median time per document, over ``runs`` runs in turn on fresh copies of the strings."""
     available = {name: f for name, f in methods().items() if f is not None}
     mh.permutations(SETTINGS.num_perm, SETTINGS.seed)  # made once per settings; not a document's cost
     times: dict[str, list[float]] = {name: [] for name in available}
-    for shingles in documents:
+    for document in documents:
         taken: dict[str, list[float]] = {name: [] for name in available}
         values: dict[str, np.ndarray | None] = {}
         for run in range(runs):
             names = list(available)
             names = names[run % len(names) :] + names[: run % len(names)]  # no method always goes first
             for name in names:
-                fresh = [(s + "\0")[:-1] for s in shingles]  # new string objects, no cached UTF-8
+                fresh = document.fresh()  # new string objects, no cached UTF-8
                 started = time.process_time()
                 values[name] = available[name](fresh)
                 taken[name].append(time.process_time() - started)
         for ours, theirs in _SAME.items():
             a, b = values.get(ours), values.get(theirs)
             if a is not None and b is not None and not np.array_equal(a, b):
-                raise AssertionError(f"{ours} differs from {theirs} on a document of {len(shingles)} shingles")
+                raise AssertionError(f"{ours} differs from {theirs} on a document of {len(document)} shingles")
         for name in available:
             times[name].append(statistics.median(taken[name]))
     return times
@@ -151,7 +191,7 @@ def import_costs(repeat: int = 5) -> dict[str, float]:
         "… and the first signature, before: `import datasketch` (scipy with it)": (
             "import corpus.fingerprint; import datasketch"
         ),
-        "… and the first signature, now: `import corpus.minhash` (numpy, xxhash)": (
+        "… and the first signature, now: `import corpus.minhash` (numpy, xxhash, the C kernel)": (
             "import corpus.fingerprint; import corpus.minhash"
         ),
     }
@@ -172,7 +212,7 @@ def import_costs(repeat: int = 5) -> dict[str, float]:
     return out
 
 
-def table(sets: dict[str, tuple[Sequence[Shingles], dict[str, list[float]]]], imports: dict[str, float]) -> str:
+def table(sets: dict[str, tuple[Sequence[Document], dict[str, list[float]]]], imports: dict[str, float]) -> str:
     lines = [
         "| documents | tool | total | mean per document | median per document | per shingle | vs rensa |",
         "|---|---|---|---|---|---|---|",
@@ -189,7 +229,8 @@ def table(sets: dict[str, tuple[Sequence[Shingles], dict[str, list[float]]]], im
             )
         missing = [name for name, f in methods().items() if f is None]
         for name in missing:
-            lines.append(f"| {label} | {name} | not installed (`make bench-env`) | | | | |")
+            why = "not built (no C compiler at install?)" if name == KERNEL else "not installed (`make bench-env`)"
+            lines.append(f"| {label} | {name} | {why} | | | | |")
     lines += ["", "| import (python -X importtime, median of 5) | ms |", "|---|---|"]
     lines += [f"| {label} | {ms:.0f} |" for label, ms in imports.items()]
     return "\n".join(lines) + "\n"
@@ -204,7 +245,11 @@ def versions() -> str:
             found.append(f"{name} {version(name)}")
         except PackageNotFoundError:
             found.append(f"{name} not installed")
-    return f"Python {platform.python_version()}, {', '.join(found)}; {os.cpu_count()} cores, {platform.machine()}."
+    kernel = f"corpus._minhash built for {BUILT.CLONES}" if BUILT else "corpus._minhash not built"
+    return (
+        f"Python {platform.python_version()}, {', '.join(found)}; {kernel}; "
+        f"{os.cpu_count()} cores, {platform.machine()}."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=3000, help="size of the generated corpus")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    sets: dict[str, tuple[Sequence[Shingles], dict[str, list[float]]]] = {}
+    sets: dict[str, tuple[Sequence[Document], dict[str, list[float]]]] = {}
     for label, documents in (
         ("zh-laws + Alice + RFC 2616", real_documents()),
         (f"generated ({args.files} files)", generated_documents(args.files)),

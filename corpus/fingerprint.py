@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from corpus import normalise
 from corpus.errors import SettingsError
-from corpus.shingle import iter_shingles, shingles
+from corpus.shingle import shingles
 
 if TYPE_CHECKING:
     # numpy is imported with the first signature, not with this module.
@@ -163,8 +163,8 @@ def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings, *, sig
     per_paragraph = [normalise.token_tuple(paragraph) for paragraph in paragraphs]
     toks = tuple(token for paragraph in per_paragraph for token in paragraph)
     size = settings.shingle_size
-    # One shingle string at a time, hashed and dropped: never a set of them all.
-    hashes = mh.distinct(mh.hash_shingles(iter_shingles(toks, size), settings.hash_function))
+    # Never a set of all the shingles: hashed in the joined tokens (C kernel), or one string at a time.
+    hashes = mh.distinct_shingle_hashes(toks, size, settings.hash_function)
     # The SHA-256 of all tokens joined by spaces, a paragraph at a time (never the whole text as one string).
     exact = hashlib.sha256()
     for n, paragraph in enumerate(p for p in per_paragraph if p):

@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from corpus import boilerplate, store_shingles
 from corpus import fingerprint as fp
@@ -28,6 +29,22 @@ from corpus.pluginhost import PluginHost
 from corpus.prepare import Alone, Prepared, same_words
 from corpus.records import AddResult
 from corpus.store import SourceRow, Store
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What a commit in parts fixes for one source beforehand (:mod:`corpus.part_commit`).
+
+    ``source_id`` and ``document_id`` are the ids a new source row and a new document
+    take (None: the store's next), so that a part committed apart gets the ids one
+    serial commit gives.
+    """
+
+    source_id: int | None = None
+    document_id: int | None = None
+
+
+UNPLANNED = Planned()
 
 GROUP_SOURCES = 500
 GROUP_SECONDS = 1.0
@@ -55,10 +72,14 @@ class Committer:
         self._group_started = 0.0
         self._canonicals = _Fingerprints()
         self._data_version = -1
+        self._planned = UNPLANNED
+        self.last: AddResult | None = None
+        """The result of the source added last (reported with its group, once that is committed)."""
 
     # -- groups ----------------------------------------------------------------------
-    def add(self, prepared: Prepared) -> list[AddResult]:
+    def add(self, prepared: Prepared, planned: Planned = UNPLANNED) -> list[AddResult]:
         """Add one source; returns the results of the group it closed, if it closed one."""
+        self._planned = planned
         if not self._group:
             self._begin()
             self._group_started = time.monotonic()
@@ -68,7 +89,8 @@ class Committer:
             if version != self._data_version:
                 self._canonicals.clear()
                 self._data_version = version
-        self._group.append(self._add_one(prepared))
+        self.last = self._add_one(prepared)
+        self._group.append(self.last)
         if len(self._group) >= self.group_sources or time.monotonic() - self._group_started >= self.group_seconds:
             return self.flush()
         return []
@@ -168,7 +190,7 @@ class Committer:
                 encoding=prepared.encoding,
                 encoding_confidence=prepared.encoding_confidence,
                 error=error,
-                id=retried,
+                id=retried if retried is not None else self._planned.source_id,
             )
             store.add_location(source_id, prepared.location, prepared.details)
             store.log("failed", source_id=source_id, location=prepared.location, error=error)
@@ -197,7 +219,7 @@ class Committer:
             extract=prepared.extract,
             exact_key=fingerprint.exact_key,
             minhash=fp.serialise(fingerprint.minhash) if fingerprint.minhash is not None else None,
-            id=retried,
+            id=retried if retried is not None else self._planned.source_id,
         )
         store.add_location(source_id, prepared.location, prepared.details)
         store.index_paragraphs(source_id, prepared.paragraph_keys)
@@ -225,7 +247,7 @@ class Committer:
             )
             similarity: float | None = comparison.similarity
         else:
-            document_id = store.create_document()
+            document_id = store.create_document(self._planned.document_id)
             status = "version" if versions else "new"
             store.attach(
                 source_id,

@@ -76,6 +76,7 @@ from corpus.inputs import Input
 from corpus.limits import DEFAULT_LIMITS, MB, Limits
 from corpus.pluginhost import PluginHost
 from corpus.prepare import Prepared
+from corpus.ray_parts import add_chunk, key_columns
 from corpus.readers import RegisteredReader
 from corpus.records import AddResult
 from corpus.store import Store
@@ -172,7 +173,7 @@ class _RayStage(_Stage):
         self.known = _SameStore(Path(os.path.abspath(store)))  # type: ignore[assignment]
 
 
-def _prepare_block(block: Any, stage: _RayStage) -> Any:
+def _prepare_block(block: Any, stage: _RayStage, keyed: bool = False) -> Any:
     """On a Ray worker: the ``Prepared`` record of each input of ``block``, pickled, with its index.
 
     The block is read in a forked process by the local engine's pool, so a file that
@@ -188,8 +189,16 @@ def _prepare_block(block: Any, stage: _RayStage) -> Any:
         results = Pool(1, stage, stage.crashed, limits=stage.limits).map(items)
     else:  # no fork (a Windows worker): no time or memory limit, a reader's exception still fails one file
         results = (_guarded(stage, item) for item in items)
-    prepared = [pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL) for result in results]
-    return pa.table({"index": block.column("index"), "prepared": pa.array(prepared, type=pa.large_binary())})
+    records = list(results)
+    prepared = [pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL) for result in records]
+    columns = {"index": block.column("index"), "prepared": pa.array(prepared, type=pa.large_binary())}
+    if keyed:  # what the plan of a commit in parts reads (corpus.ray_parts)
+        keys = key_columns(records)
+        columns["sha"] = pa.array(keys["sha"], type=pa.string())
+        columns["exact"] = pa.array(keys["exact"], type=pa.string())
+        columns["bands"] = pa.array(keys["bands"], type=pa.list_(pa.int64()))
+        columns["paras"] = pa.array(keys["paras"], type=pa.list_(pa.int64()))
+    return pa.table(columns)
 
 
 def _guarded(stage: _RayStage, item: Input) -> Prepared:
@@ -228,8 +237,22 @@ def add_files_ray(
     _check_pickles(stage)
     with _connected(address, cpus):
         _check_workers(stage)
-        prepared = _prepared(stage, wanted(store, items))
-        return commit_in_order(store, host, prepared, on_result=on_result, keep_results=keep_results)
+        if not host.builtin_canonical:  # a plugin's canonical policy runs here: the commit stage stays here
+            prepared = _prepared(stage, wanted(store, items))
+            return commit_in_order(store, host, prepared, on_result=on_result, keep_results=keep_results)
+        results: list[AddResult] = []
+
+        def report(done: list[AddResult]) -> None:
+            for result in done:
+                if keep_results:
+                    results.append(result)
+                if on_result is not None:
+                    on_result(result)
+
+        workers = max(1, int(_cluster_cpus()))
+        for keyed, size in _keyed_chunks(stage, wanted(store, items)):
+            add_chunk(store, host, keyed, size, workers, report)
+        return results
 
 
 def _check_pickles(stage: _RayStage) -> None:
@@ -365,6 +388,53 @@ def _prepared(stage: _RayStage, items: Iterable[Input]) -> Iterator[Prepared]:
             ) from exc
         if expected != len(chunk):
             raise CorpusError(f"Ray returned {expected} of the {len(chunk)} sources of a chunk")
+
+
+def _blocks(chunk: list[Input]) -> Any:
+    """A chunk's inputs as a Ray Data dataset of pickled inputs, :data:`BLOCK_INPUTS` a block."""
+    import ray.data
+
+    pa = _pyarrow()
+    blocks = []
+    for start in range(0, len(chunk), BLOCK_INPUTS):
+        part = chunk[start : start + BLOCK_INPUTS]
+        pickled = [pickle.dumps(_portable(item), protocol=pickle.HIGHEST_PROTOCOL) for item in part]
+        index = pa.array(range(start, start + len(part)), type=pa.int64())
+        blocks.append(pa.table({"index": index, "input": pa.array(pickled, type=pa.large_binary())}))
+    inputs = ray.data.from_arrow(blocks)
+    _configure(inputs.context)
+    return inputs
+
+
+def _keyed_chunks(stage: _RayStage, items: Iterable[Input]) -> Iterator[tuple[Any, int]]:
+    """Each chunk's per-source stage, run and held on the cluster with the keys a plan needs; its size."""
+    import ray
+
+    for chunk in _chunks(items):
+        dataset = _blocks(chunk).map_batches(
+            _prepare_block,
+            fn_kwargs={"stage": stage, "keyed": True},
+            batch_size=None,
+            batch_format="pyarrow",
+            num_cpus=1,
+        )
+        try:
+            keyed = dataset.materialize()
+        except ray.exceptions.RayError as exc:
+            raise CorpusError(
+                f"the Ray cluster failed during the add: {_first_line(exc)}; what was reported is in the store, "
+                "and adding the same files again finishes the work"
+            ) from exc
+        if keyed.count() != len(chunk):
+            raise CorpusError(f"Ray returned {keyed.count()} of the {len(chunk)} sources of a chunk")
+        yield keyed, len(chunk)
+
+
+def _cluster_cpus() -> float:
+    import ray
+
+    resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
+    return float(resources.get("CPU", 1))
 
 
 def _portable(item: Input) -> Input:

@@ -484,12 +484,12 @@ class _Rereading(Store):
             self.db.execute("UPDATE sources SET added_at = ? WHERE id = ?", (plan.added_at, source_id))
         return source_id
 
-    def create_document(self) -> int:
+    def create_document(self, id: int | None = None) -> int:
         plan, self._current = self._current, None
         gone = self.run.dropped.get(plan.document_id) if plan is not None and plan.document_id is not None else None
         taken = gone is not None and self.db.execute("SELECT 1 FROM documents WHERE id = ?", (gone.document_id,))
         if gone is None or (taken and taken.fetchone() is not None):  # back already, or never gone
-            document_id = super().create_document()
+            document_id = super().create_document(id)
             self.run.created.add(document_id)
             return document_id
         stamp = now()

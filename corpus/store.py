@@ -397,6 +397,16 @@ class Store:
                     shared[document_id] = shared.get(document_id, 0) + 1
         return shared
 
+    def paragraph_keys_held(self, keys: Sequence[int]) -> set[int]:
+        """Which of ``keys`` some stored source attests."""
+        held: set[int] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT DISTINCT key FROM paragraph_index WHERE key IN ({marks})", list(chunk))
+            held.update(r[0] for r in rows)
+        return held
+
     @staticmethod
     def _index_table(index: str) -> str:
         """The table of an index of sources, as ``corpus check`` names them: ``lsh`` or ``paragraph``."""
@@ -423,9 +433,12 @@ class Store:
             self.db.executemany(f"DELETE FROM {table} WHERE key = ? AND source_id = ?", [(k, source_id) for k in keys])
 
     # -- documents -----------------------------------------------------------------
-    def create_document(self) -> int:
-        stamp, new = now(), next_id("documents")  # an id never given before, to a removed one either
-        cur = self.db.execute(f"INSERT INTO documents (id, created_at, updated_at) VALUES ({new}, ?, ?)", (stamp,) * 2)
+    def create_document(self, id: int | None = None) -> int:
+        """A new, empty document: ``id``, or one never given before (to a removed one either)."""
+        stamp, new = now(), next_id("documents")
+        cur = self.db.execute(
+            f"INSERT INTO documents (id, created_at, updated_at) VALUES (coalesce(?, {new}), ?, ?)", (id, stamp, stamp)
+        )
         assert cur.lastrowid is not None
         return cur.lastrowid
 

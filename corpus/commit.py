@@ -37,11 +37,13 @@ class Planned:
 
     ``source_id`` and ``document_id`` are the ids a new source row and a new document
     take (None: the store's next), so that a part committed apart gets the ids one
-    serial commit gives.
+    serial commit gives; ``common`` the source's paragraph keys that are common when it
+    is committed (:attr:`corpus.components.Plan.common`), which a part cannot count.
     """
 
     source_id: int | None = None
     document_id: int | None = None
+    common: frozenset[int] = frozenset()
 
 
 UNPLANNED = Planned()
@@ -312,7 +314,8 @@ class Committer:
         keys = prepared.paragraph_keys
         if keys:
             needed = max(2, math.ceil(boilerplate.CANDIDATE_SHARE * len(keys)))
-            shared = self.store.documents_sharing(keys, boilerplate.COMMON_DOCUMENTS_MAX)
+            counted = keys - self._planned.common if self._planned.common else keys
+            shared = self.store.documents_sharing(counted, boilerplate.COMMON_DOCUMENTS_MAX)
             candidates |= {document_id for document_id, count in shared.items() if count >= needed}
         out: dict[int, tuple[Comparison, Relation]] = {}
         for document_id in sorted(candidates):

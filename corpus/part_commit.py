@@ -80,6 +80,13 @@ class Export:
     results: list[tuple[int, AddResult]]
     made: list[tuple[int, int]]
 
+    def documents(self) -> list[tuple[int, int]]:
+        """(source index, id in the part) of the document each added source ended in."""
+        columns, rows = self.tables["provenance"]
+        source_at, document_at = columns.index("source_id"), columns.index("document_id")
+        final = {row[source_at]: row[document_at] for row in rows}
+        return [(index, final[result.source_id]) for index, result in self.results if result.source_id in final]
+
 
 EVENT_COLUMNS = ("at", "kind", "document_id", "source_id", "detail")
 

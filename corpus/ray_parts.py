@@ -40,7 +40,7 @@ import numpy as np
 
 from corpus import fingerprint as fp
 from corpus.commit import Committer, Planned
-from corpus.components import Plan, plan
+from corpus.components import ParagraphHolders, Plan, check, plan
 from corpus.migrations import next_id
 from corpus.part_commit import MADE, EventLog, Export, commit_part, load, scratch_folder
 from corpus.pluginhost import PluginHost
@@ -48,6 +48,8 @@ from corpus.prepare import Prepared
 from corpus.records import AddResult
 from corpus.store import Store
 
+MAX_ROUNDS = 4
+"""Plans tried for a chunk: the last joins every key a check found guessed wrong (see corpus.components)."""
 PART_SOURCES = 2_000
 """Sources per part, about: fewer parts than that would leave workers idle, more cost a store each."""
 
@@ -60,7 +62,7 @@ class _Keys:
     sha256: str | None
     exact_key: str | None
     band_keys: tuple[int, ...]
-    paragraph_keys: tuple[int, ...]
+    paragraph_count: int
 
 
 def key_columns(prepared: list[Prepared]) -> dict[str, list[Any]]:
@@ -162,7 +164,11 @@ def _on_store(batch: Any, parts: Any) -> Any:
 
 
 def _commit_group(group: Any, settings: fp.FingerprintSettings, planned: Any) -> Any:
-    """On a worker: commit one part (:func:`corpus.part_commit.commit_part`); its export, pickled."""
+    """On a worker: commit one part (:func:`corpus.part_commit.commit_part`); its export, pickled.
+
+    Beside it, what the driver reads without it: the sources that made a document, and
+    the document each source ended in (pairs, flat), which :func:`corpus.components.check` counts.
+    """
     pa, ray = _pyarrow(), importlib.import_module("ray")
     fixed: dict[int, Planned] = ray.get(planned)
     items = [
@@ -170,9 +176,12 @@ def _commit_group(group: Any, settings: fp.FingerprintSettings, planned: Any) ->
         for index, raw in zip(group.column("index").to_pylist(), group.column("prepared").to_pylist(), strict=True)
     ]
     export = commit_part(items, settings, fixed, scratch_folder())
+    ended = export.documents()
     return pa.table(
         {
+            "part": pa.array([group.column("part")[0].as_py()], type=pa.int64()),
             "made": pa.array([[index for index, _ in export.made]], type=pa.list_(pa.int64())),
+            "ended": pa.array([[value for pair in ended for value in pair]], type=pa.list_(pa.int64())),
             "export": pa.array([pickle.dumps(export, protocol=pickle.HIGHEST_PROTOCOL)], type=pa.large_binary()),
         }
     )
@@ -192,44 +201,36 @@ def add_chunk(
     """
     ray = importlib.import_module("ray")
     stored = _StoreLinks(store) if store.db.execute("SELECT 1 FROM sources LIMIT 1").fetchone() else None
-    partitions = max(2 * cpus, -(-size // PART_SOURCES))
-    groups = (
-        keyed.select_columns(["index", "sha", "exact", "bands", "paras"])
-        .map_batches(_key_rows, fn_kwargs={"partitions": partitions}, batch_format="pyarrow", batch_size=None)
-        .groupby("h", num_partitions=partitions)
-        .map_groups(_holders, fn_kwargs={"lone_paragraphs": stored is not None}, batch_format="pyarrow")
-    )
-    joined: list[list[int]] = []
-    lone: dict[int, list[int]] = {}  # paragraph keys by holders: a stored source may hold them too
-    for batch in groups.iter_batches(batch_size=None, batch_format="pyarrow"):
-        for kind, key, holders in zip(
-            batch.column("kind").to_pylist(),
-            batch.column("key").to_pylist(),
-            batch.column("holders").to_pylist(),
-            strict=True,
-        ):
-            if kind == PARAGRAPH and stored is not None:
-                lone[key] = holders
-            if len(holders) > 1:
-                joined.append(holders)
+    joined, paragraphs = _shuffled(keyed, size, cpus, lone_paragraphs=stored is not None)
     keys = list(_driver_keys(keyed))
-    to_store = stored.reached(keys, lone) if stored is not None else []
-    the_plan = plan(size, joined, to_store=to_store)
+    to_store: list[int] = []
+    if stored is not None:
+        to_store = stored.reached(keys)
+        paragraphs = stored.marked(paragraphs)
     source_ids = _source_ids(store, keys, stored)
-    parts = _parts(the_plan, size, cpus)
-    planned = {i: Planned(source_id=source_ids[i]) for i in source_ids}
-    parts_ref, planned_ref = ray.put(parts), ray.put(planned)
-    exports = (
-        keyed.map_batches(_with_parts, fn_kwargs={"parts": parts_ref}, batch_format="pyarrow", batch_size=None)
-        .groupby("part", num_partitions=int(parts.max()) + 1 if len(parts) and parts.max() >= 0 else 1)
-        .map_groups(
-            _commit_group,
-            fn_kwargs={"settings": store.settings(), "planned": planned_ref},
-            batch_format="pyarrow",
-            num_cpus=1,
-        )
-        .materialize()
-    )
+    counts = [0] * size
+    for k in keys:
+        counts[k.index] = k.paragraph_count
+    settings = store.settings()
+    warm: dict[int, int] = {}
+    for round in range(MAX_ROUNDS):
+        the_plan = plan(size, joined, paragraphs=paragraphs, paragraph_counts=counts, to_store=to_store, warm=warm)
+        parts = _parts(the_plan, size, cpus)
+        planned = {
+            i: Planned(source_id=source_ids.get(i), common=the_plan.common.get(i, frozenset()))
+            for i in sorted(source_ids.keys() | the_plan.common.keys())
+        }
+        parts_ref, planned_ref = ray.put(parts), ray.put(planned)
+        exports = _committed_parts(keyed, parts, parts_ref, planned_ref, settings)
+        wrong = check(the_plan, paragraphs, _ended(exports)) if the_plan.common else {}
+        if not wrong:
+            break
+        # Keys guessed common too soon join more of their holders; in the last round, all of them.
+        final = round == MAX_ROUNDS - 2
+        lengths = {group.key: len(group.holders) for group in paragraphs if group.key in wrong}
+        warm = {**the_plan.warm, **(lengths if final else wrong)}
+    else:  # the last round guessed nothing for a key found wrong before
+        raise AssertionError("the guesses of a plan in parts did not settle")
     made_by_parts = sorted(
         index
         for batch in exports.select_columns(["made"]).iter_batches(batch_format="pyarrow")
@@ -249,6 +250,60 @@ def add_chunk(
         events.write()
     results.sort(key=lambda pair: pair[0])
     report([result for _, result in results])
+
+
+def _shuffled(
+    keyed: Any, size: int, cpus: int, *, lone_paragraphs: bool
+) -> tuple[list[list[int]], list[ParagraphHolders]]:
+    """The sources sharing each key, from a shuffle by key: groups that join, and each paragraph key's holders."""
+    partitions = max(2 * cpus, -(-size // PART_SOURCES))
+    groups = (
+        keyed.select_columns(["index", "sha", "exact", "bands", "paras"])
+        .map_batches(_key_rows, fn_kwargs={"partitions": partitions}, batch_format="pyarrow", batch_size=None)
+        .groupby("h", num_partitions=partitions)
+        .map_groups(_holders, fn_kwargs={"lone_paragraphs": lone_paragraphs}, batch_format="pyarrow")
+    )
+    joined: list[list[int]] = []
+    paragraphs: list[ParagraphHolders] = []
+    for batch in groups.iter_batches(batch_size=None, batch_format="pyarrow"):
+        for kind, key, holders in zip(
+            batch.column("kind").to_pylist(),
+            batch.column("key").to_pylist(),
+            batch.column("holders").to_pylist(),
+            strict=True,
+        ):
+            if kind == PARAGRAPH:
+                paragraphs.append(ParagraphHolders(key, holders))
+            else:
+                joined.append(holders)
+    paragraphs.sort(key=lambda group: group.key)  # one plan whatever order the shuffle gave
+    return joined, paragraphs
+
+
+def _committed_parts(keyed: Any, parts: np.ndarray[Any, Any], parts_ref: Any, planned_ref: Any, settings: Any) -> Any:
+    """Every part committed on the workers (a shuffle by part, a task a part): a materialised dataset of exports."""
+    count = int(parts.max()) + 1 if len(parts) and parts.max() >= 0 else 1
+    return (
+        keyed.map_batches(_with_parts, fn_kwargs={"parts": parts_ref}, batch_format="pyarrow", batch_size=None)
+        .groupby("part", num_partitions=count)
+        .map_groups(
+            _commit_group,
+            fn_kwargs={"settings": settings, "planned": planned_ref},
+            batch_format="pyarrow",
+            num_cpus=1,
+        )
+        .materialize()
+    )
+
+
+def _ended(exports: Any) -> dict[int, int]:
+    """The document each source of the parts ended in, told apart across parts (source index → a number)."""
+    out: dict[int, int] = {}
+    for batch in exports.select_columns(["part", "ended"]).iter_batches(batch_format="pyarrow"):
+        for part, ended in zip(batch.column("part").to_pylist(), batch.column("ended").to_pylist(), strict=True):
+            for at in range(0, len(ended), 2):
+                out[ended[at]] = (part << 32) | ended[at + 1]
+    return out
 
 
 def _commit_here(
@@ -293,8 +348,8 @@ class _StoreLinks:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def reached(self, keys: Iterable[_Keys], paragraphs: dict[int, list[int]]) -> list[int]:
-        """The sources the store's look-ups tie to its documents: by bytes, exact key, band key or paragraph key."""
+    def reached(self, keys: Iterable[_Keys]) -> list[int]:
+        """The sources the store's look-ups tie to its documents: by bytes, exact key or band key."""
         out = []
         for k in keys:
             if (
@@ -303,21 +358,30 @@ class _StoreLinks:
                 or (k.band_keys and self.store.candidate_documents(list(k.band_keys)))
             ):
                 out.append(k.index)
-        for key in self.store.paragraph_keys_held(sorted(paragraphs)):
-            out.extend(paragraphs[key])
         return out
+
+    def marked(self, groups: list[ParagraphHolders]) -> list[ParagraphHolders]:
+        """The groups, each marked when a stored source holds its key; a lone holder's kept only then."""
+        held = self.store.paragraph_keys_held([group.key for group in groups])
+        return [
+            ParagraphHolders(group.key, group.holders, group.key in held)
+            for group in groups
+            if len(group.holders) > 1 or group.key in held
+        ]
 
 
 def _driver_keys(keyed: Any) -> Iterator[_Keys]:
-    for batch in keyed.select_columns(["index", "sha", "exact", "bands"]).iter_batches(batch_format="pyarrow"):
-        for index, sha, exact, bands in zip(
+    pc = importlib.import_module("pyarrow.compute")
+    for batch in keyed.select_columns(["index", "sha", "exact", "bands", "paras"]).iter_batches(batch_format="pyarrow"):
+        for index, sha, exact, bands, count in zip(
             batch.column("index").to_pylist(),
             batch.column("sha").to_pylist(),
             batch.column("exact").to_pylist(),
             batch.column("bands").to_pylist(),
+            pc.list_value_length(batch.column("paras")).to_pylist(),
             strict=True,
         ):
-            yield _Keys(index, sha, exact, tuple(bands), ())
+            yield _Keys(index, sha, exact, tuple(bands), count)
 
 
 def _source_ids(store: Store, keys: Iterable[_Keys], stored: _StoreLinks | None) -> dict[int, int]:

@@ -1,16 +1,19 @@
-"""``corpus add --engine ray``: the per-source stage on Ray workers, the commit stage here, in input order.
+"""``corpus add --engine ray``: the per-source stage and the commit stage on Ray workers.
 
 The documents an add makes are decided by the serial commit stage, each source
 matched against the documents the sources before it made, in the order of the
-locations (:func:`corpus.ingest.commit_in_order`). This engine keeps that stage as it
-is and moves only the per-source stage (:func:`corpus.prepare.prepare`: read, sniff,
-decode, read with a reader plugin, normalise, shingle, signature, band and paragraph
-keys) to the workers of a Ray cluster, with Ray Data. The ``Prepared`` records come
-back to this process in input order, streamed, and go through the same
-:class:`corpus.commit.Committer` as with the local engine. So on the same input the
-two engines make the same documents, version links and canonical texts by
-construction, not by a test's luck: the commit stage sees the same records in the
-same order.
+locations (:func:`corpus.ingest.commit_in_order`). This engine runs the per-source
+stage (:func:`corpus.prepare.prepare`: read, sniff, decode, read with a reader plugin,
+normalise, shingle, signature, band and paragraph keys) on the workers of a Ray
+cluster, with Ray Data, and keeps the ``Prepared`` records there; then it cuts the
+add into components that cannot reach each other's documents and has the workers
+commit them, part by part, with the same :class:`corpus.commit.Committer`, before
+loading the parts into the store in bulk (:mod:`corpus.ray_parts`). Ids are fixed
+in input order, so on the same input the two engines make the same documents,
+version links, canonical texts and ids: by construction, since no decision of the
+serial commit crosses a component (:mod:`corpus.components`), not by a test's luck.
+An add whose canonical policy is a plugin's streams the records back here instead,
+in input order, into the one serial commit stage.
 
 How it runs:
 
@@ -350,20 +353,10 @@ def _chunks(items: Iterable[Input]) -> Iterator[list[Input]]:
 def _prepared(stage: _RayStage, items: Iterable[Input]) -> Iterator[Prepared]:
     """The ``Prepared`` record of every input, in input order, the per-source stage run by Ray Data."""
     import ray
-    import ray.data
 
-    pa = _pyarrow()
     for chunk in _chunks(items):
-        blocks = []
-        for start in range(0, len(chunk), BLOCK_INPUTS):
-            part = chunk[start : start + BLOCK_INPUTS]
-            pickled = [pickle.dumps(_portable(item), protocol=pickle.HIGHEST_PROTOCOL) for item in part]
-            index = pa.array(range(start, start + len(part)), type=pa.int64())
-            blocks.append(pa.table({"index": index, "input": pa.array(pickled, type=pa.large_binary())}))
-        inputs = ray.data.from_arrow(blocks)
-        _configure(inputs.context)
-        dataset = inputs.map_batches(
-            _prepare_block,  # type: ignore[arg-type]  # it takes and gives pyarrow tables, which Ray types as Any
+        dataset = _blocks(chunk).map_batches(
+            _prepare_block,
             fn_kwargs={"stage": stage},
             batch_size=None,  # one block, one task
             batch_format="pyarrow",

@@ -31,7 +31,7 @@ import pytest
 from conftest import ROOT, CliRunner, in_ci, run_corpus, shared
 from test_jobs import store_contents
 
-from corpus import Corpus, Extract, SourceFile, UsageError, hookimpl
+from corpus import Canonical, CanonicalParagraph, Corpus, Extract, SourceFile, UsageError, hookimpl
 from corpus.inputs import Listing
 from corpus.limits import Limits
 from corpus.ray_engine import ray_missing
@@ -175,6 +175,31 @@ def test_a_store_made_with_ray_checks_as_a_local_one_and_reads_as_any(
     # A later local add works on it as on any store: the same files are there already.
     again = cli("--db", db, "add", "--json", inputs[0])
     assert again.returncode == 0 and {r["status"] for r in again.json_lines()} == {"exists"}
+
+
+class FirstSourceOnly:
+    """A canonical policy of a plugin: the text of a document's first source, as it is."""
+
+    @hookimpl
+    def corpus_canonical_text(self, title, sources):  # type: ignore[no-untyped-def]
+        first = sources[0]
+        return Canonical(first.title, tuple(CanonicalParagraph(p, (first.source_id,)) for p in first.paragraphs))
+
+
+def test_with_a_plugins_canonical_policy_ray_commits_in_the_driver_as_a_local_add_does(
+    ray_address: str, tmp_path: Path
+) -> None:
+    # The policy runs where the commit stage runs: here, the sources streamed back in input order.
+    inputs = [shared("zh-web-vs-pdf")]
+    with Corpus.open(tmp_path / "local.db", plugins=[FirstSourceOnly()]) as corpus:
+        local = corpus.add(inputs, jobs=2)
+    with Corpus.open(tmp_path / "ray.db", plugins=[FirstSourceOnly()]) as corpus:
+        added = corpus.add(inputs, engine="ray")
+    assert [(r.path, r.status, r.document_id) for r in added] == [(r.path, r.status, r.document_id) for r in local]
+    contents = store_contents(tmp_path / "ray.db")
+    assert contents == store_contents(tmp_path / "local.db")
+    collapsed = [d for d in contents["documents"] if len(d["sources"]) > 1]
+    assert collapsed and all(d["text"] for d in collapsed)  # the first source's text, however many joined
 
 
 def _untimed(report: str) -> str:

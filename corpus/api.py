@@ -133,6 +133,7 @@ class Corpus:
         engine: str = "local",
         address: str | None = None,
         keep_results: bool = True,
+        on_phase: Callable[[str], None] | None = None,
     ) -> list[AddResult]:
         """Add files, folders, archives, web archives and URLs; one result per source. Bad ones fail alone.
 
@@ -145,11 +146,12 @@ class Corpus:
         with ``keep_results=False`` that is the only place they go, and the list
         returned is empty: memory then does not grow with the number of sources.
 
-        ``engine="ray"`` reads and fingerprints them on Ray workers instead
-        (:mod:`corpus.ray_engine`; ``pip install 'corpus[ray]'``): on the cluster at
-        ``address``, or on a local Ray of ``jobs`` CPUs (default the machine's cores).
-        Matching and storing stay here, in the same order, so the documents are the
-        ones the local engine makes.
+        ``engine="ray"`` reads, fingerprints, matches and builds canonical texts on
+        Ray workers instead (:mod:`corpus.ray_engine`; ``pip install 'corpus[ray]'``):
+        on the cluster at ``address``, or on a local Ray of ``jobs`` CPUs (default the
+        machine's cores). The documents and ids are the ones the local engine makes;
+        results come a chunk of the input at a time, and ``on_phase`` is told what the
+        cluster is doing meanwhile (reading, grouping keys, committing parts, loading).
         """
         listing = paths if isinstance(paths, Listing) else Listing(paths, limits=limits)
         if engine == "ray":
@@ -164,6 +166,7 @@ class Corpus:
                 limits=limits,
                 on_result=on_result,
                 keep_results=keep_results,
+                on_phase=on_phase,
             )
         if engine != "local":
             raise UsageError(f"unknown engine {engine!r}: use 'local' or 'ray'")

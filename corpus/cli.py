@@ -241,14 +241,14 @@ class _AddTally:
 
 def _add_with_progress(corpus: Corpus, listing: Listing, how: dict[str, Any], tally: _AddTally) -> None:
     columns = (
-        TextColumn("adding"),
+        TextColumn("{task.fields[phase]}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]} files/s"),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=out, transient=True) as progress:
-        task = progress.add_task("add", total=listing.count(), rate="0.0")
+        task = progress.add_task("add", total=listing.count(), rate="0.0", phase="adding")
         # An archive's members are counted when it is opened: the total grows then.
         listing.on_more = lambda more: progress.update(task, total=(progress.tasks[0].total or 0) + more)
 
@@ -258,7 +258,10 @@ def _add_with_progress(corpus: Corpus, listing: Listing, how: dict[str, Any], ta
             speed = progress.tasks[0].speed or 0.0
             progress.update(task, rate=f"{speed:.1f}")
 
-        corpus.add(listing, on_result=advance, **how)
+        def phase(doing: str) -> None:  # (--engine ray) what the cluster does before a chunk's results come
+            progress.update(task, phase=f"adding: {doing}")
+
+        corpus.add(listing, on_result=advance, on_phase=phase, **how)
 
 
 def _print_add_summary(corpus: Corpus, tally: _AddTally) -> None:

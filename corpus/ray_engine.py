@@ -226,8 +226,9 @@ def add_files_ray(
     limits: Limits = DEFAULT_LIMITS,
     on_result: Callable[[AddResult], None] | None = None,
     keep_results: bool = True,
+    on_phase: Callable[[str], None] | None = None,
 ) -> list[AddResult]:
-    """Add ``items`` to ``store`` as :func:`corpus.ingest.add_files` does, the per-source stage on Ray.
+    """Add ``items`` to ``store`` as :func:`corpus.ingest.add_files` does, on Ray.
 
     ``address`` is the Ray cluster (None: ``RAY_ADDRESS``, else a local Ray of ``cpus``
     CPUs, default all). One result per source, each reported once its group is
@@ -253,8 +254,14 @@ def add_files_ray(
                     on_result(result)
 
         workers = max(1, int(_cluster_cpus()))
-        for keyed, size in _keyed_chunks(stage, wanted(store, items)):
-            add_chunk(store, host, keyed, size, workers, report)
+        import ray
+
+        phase = on_phase or (lambda _: None)
+        for keyed, size in _keyed_chunks(stage, wanted(store, items), phase):
+            try:
+                add_chunk(store, host, keyed, size, workers, report, phase)
+            except ray.exceptions.RayError as exc:
+                raise _cluster_failed(exc) from exc
         return results
 
 
@@ -375,10 +382,7 @@ def _prepared(stage: _RayStage, items: Iterable[Input]) -> Iterator[Prepared]:
                     expected += 1
                     yield pickle.loads(raw)
         except ray.exceptions.RayError as exc:
-            raise CorpusError(
-                f"the Ray cluster failed during the add: {_first_line(exc)}; what was reported is in the store, "
-                "and adding the same files again finishes the work"
-            ) from exc
+            raise _cluster_failed(exc) from exc
         if expected != len(chunk):
             raise CorpusError(f"Ray returned {expected} of the {len(chunk)} sources of a chunk")
 
@@ -399,11 +403,14 @@ def _blocks(chunk: list[Input]) -> Any:
     return inputs
 
 
-def _keyed_chunks(stage: _RayStage, items: Iterable[Input]) -> Iterator[tuple[Any, int]]:
+def _keyed_chunks(
+    stage: _RayStage, items: Iterable[Input], phase: Callable[[str], None]
+) -> Iterator[tuple[Any, int]]:
     """Each chunk's per-source stage, run and held on the cluster with the keys a plan needs; its size."""
     import ray
 
     for chunk in _chunks(items):
+        phase(f"reading {len(chunk):,}")
         dataset = _blocks(chunk).map_batches(
             _prepare_block,
             fn_kwargs={"stage": stage, "keyed": True},
@@ -414,13 +421,17 @@ def _keyed_chunks(stage: _RayStage, items: Iterable[Input]) -> Iterator[tuple[An
         try:
             keyed = dataset.materialize()
         except ray.exceptions.RayError as exc:
-            raise CorpusError(
-                f"the Ray cluster failed during the add: {_first_line(exc)}; what was reported is in the store, "
-                "and adding the same files again finishes the work"
-            ) from exc
+            raise _cluster_failed(exc) from exc
         if keyed.count() != len(chunk):
             raise CorpusError(f"Ray returned {keyed.count()} of the {len(chunk)} sources of a chunk")
         yield keyed, len(chunk)
+
+
+def _cluster_failed(exc: BaseException) -> CorpusError:
+    return CorpusError(
+        f"the Ray cluster failed during the add: {_first_line(exc)}; what was reported is in the store, "
+        "and adding the same files again finishes the work"
+    )
 
 
 def _cluster_cpus() -> float:

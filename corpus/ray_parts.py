@@ -194,6 +194,7 @@ def add_chunk(
     size: int,
     cpus: int,
     report: Callable[[list[AddResult]], None],
+    phase: Callable[[str], None] = lambda _: None,
 ) -> None:
     """Add one chunk whose per-source stage ran: ``keyed``, a materialised dataset of ``size`` sources.
 
@@ -201,6 +202,7 @@ def add_chunk(
     """
     ray = importlib.import_module("ray")
     stored = _StoreLinks(store) if store.db.execute("SELECT 1 FROM sources LIMIT 1").fetchone() else None
+    phase("grouping keys")
     joined, paragraphs = _shuffled(keyed, size, cpus, lone_paragraphs=stored is not None)
     keys = list(_driver_keys(keyed))
     to_store: list[int] = []
@@ -221,6 +223,7 @@ def add_chunk(
             for i in sorted(source_ids.keys() | the_plan.common.keys())
         }
         parts_ref, planned_ref = ray.put(parts), ray.put(planned)
+        phase("committing parts" if round == 0 else f"committing parts again ({round + 1})")
         exports = _committed_parts(keyed, parts, parts_ref, planned_ref, settings)
         wrong = check(the_plan, paragraphs, _ended(exports)) if the_plan.common else {}
         if not wrong:
@@ -238,9 +241,11 @@ def add_chunk(
         for index in made
     )
     first_document = int(store.db.execute(f"SELECT {next_id('documents')}").fetchone()[0])
+    phase("committing")
     results, made_here = _commit_here(store, host, keyed, parts_ref, planned, made_by_parts, first_document)
     ranks = sorted([*made_by_parts, *made_here])
     documents = {index: first_document + rank for rank, index in enumerate(ranks)}
+    phase("loading")
     with store.transaction():
         events = EventLog(store.db)
         for batch in exports.select_columns(["export"]).iter_batches(batch_size=1, batch_format="pyarrow"):

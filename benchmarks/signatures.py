@@ -18,12 +18,16 @@ string objects (so none profits from a UTF-8 form that another one cached in the
   document's tokens: ``corpus.minhash.distinct_shingle_hashes`` (shingles made, hashed,
   made distinct and sorted, as the fingerprint keeps them) then ``signature_of``; with
   SHA-1 (stores from before the hash setting) and with xxh32 (new stores) twice, by the C
-  kernel ``corpus._minhash`` and by the numpy code it replaces when it is not built. Its
-  values are checked equal to datasketch's on every document.
+  kernel ``corpus._minhash`` and by the numpy code it replaces when it is not built;
+- ours again from the shingle strings, exactly what rensa's row times: given the same
+  distinct shingle strings, ``corpus.minhash.signature`` (the kernel's ``string_hashes``,
+  then ``minhash``; no sort, no distinct: repeats cannot change a minimum).
 
-So ours does more than the others: they are handed the distinct shingle strings, ours
-makes the shingles from the tokens, with their repeats, and sorts the distinct hashes;
-rensa (like datasketch) hashes the strings itself, with its own hash.
+Ours is checked equal to datasketch's values on every document. The rows from the tokens
+do more than the others: they are handed the distinct shingle strings, those rows make the
+shingles from the tokens, with their repeats, and sort the distinct hashes (a fingerprint
+keeps them); rensa (like datasketch and ours from the strings) hashes the strings itself,
+with its own hash.
 
 A document's time is the median of ``--runs`` runs, in CPU time of this process (every
 tool is single-threaded; CPU time is what other processes on the machine disturb least);
@@ -82,6 +86,7 @@ class Document:
 
 Method = Callable[[Document], np.ndarray | None]
 KERNEL = "corpus.minhash, xxh32, C kernel (new stores)"
+STRINGS = "corpus.minhash, xxh32, C kernel, from the shingle strings (as rensa is given them)"
 NUMPY = "corpus.minhash, xxh32, numpy (no kernel)"
 SHA1 = "corpus.minhash, sha1 (old stores)"
 
@@ -132,6 +137,18 @@ def _ours(hashfunc: str, kernel: ModuleType | None) -> Method | None:
     return run
 
 
+def _ours_from_strings() -> Method | None:
+    """What rensa's row times, ours: the signature of the distinct shingle strings, with the C kernel."""
+    if BUILT is None:
+        return None
+
+    def run(document: Document) -> np.ndarray:
+        signature = mh.signature(document.shingles, num_perm=SETTINGS.num_perm, seed=SETTINGS.seed, hashfunc="xxh32")
+        return signature.hashvalues
+
+    return run
+
+
 def _rensa() -> Method | None:
     try:
         from rensa import RMinHash
@@ -152,11 +169,17 @@ def methods() -> dict[str, Method | None]:
         SHA1: _ours("sha1", None),
         NUMPY: _ours("xxh32", None),
         KERNEL: _ours("xxh32", BUILT),
+        STRINGS: _ours_from_strings(),
     }
 
 
 # Ours must give datasketch's values, exactly: checked on every document.
-_SAME = {SHA1: "datasketch, sha1 (its default)", NUMPY: "datasketch, xxh32", KERNEL: "datasketch, xxh32"}
+_SAME = {
+    SHA1: "datasketch, sha1 (its default)",
+    NUMPY: "datasketch, xxh32",
+    KERNEL: "datasketch, xxh32",
+    STRINGS: "datasketch, xxh32",
+}
 
 
 def measure(documents: Sequence[Document], runs: int) -> dict[str, list[float]]:
@@ -229,7 +252,8 @@ def table(sets: dict[str, tuple[Sequence[Document], dict[str, list[float]]]], im
             )
         missing = [name for name, f in methods().items() if f is None]
         for name in missing:
-            why = "not built (no C compiler at install?)" if name == KERNEL else "not installed (`make bench-env`)"
+            built = name in (KERNEL, STRINGS)
+            why = "not built (no C compiler at install?)" if built else "not installed (`make bench-env`)"
             lines.append(f"| {label} | {name} | {why} | | | | |")
     lines += ["", "| import (python -X importtime, median of 5) | ms |", "|---|---|"]
     lines += [f"| {label} | {ms:.0f} |" for label, ms in imports.items()]
@@ -252,6 +276,20 @@ def versions() -> str:
     )
 
 
+def load_note(before: tuple[float, float, float]) -> str:
+    """The machine's load during the run: other processes take cores and caches from the one measured."""
+    after = os.getloadavg()
+    cores = os.cpu_count() or 1
+    note = f"Load average (1 min) {before[0]:.2f} at the start, {after[0]:.2f} at the end, on {cores} cores"
+    if max(before[0], after[0]) > 0.5:
+        note += (
+            ": other processes were running during the run (another benchmark, say), so every time is"
+            " slower and noisier than on an idle machine; the tools were measured in turn on each"
+            " document, so their ratios are the figures to compare"
+        )
+    return note + ".\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per document; its median counts (at least 3)")
@@ -259,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     sets: dict[str, tuple[Sequence[Document], dict[str, list[float]]]] = {}
+    load_before = os.getloadavg()
     for label, documents in (
         ("zh-laws + Alice + RFC 2616", real_documents()),
         (f"generated ({args.files} files)", generated_documents(args.files)),
@@ -266,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         shingles = sum(map(len, documents))
         label = f"{label}: {len(documents)} docs, {shingles} shingles"
         sets[label] = (documents, measure(documents, max(3, args.runs)))
-    report = table(sets, import_costs()) + "\n" + versions() + "\n"
+    report = table(sets, import_costs()) + "\n" + versions() + "\n" + load_note(load_before)
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

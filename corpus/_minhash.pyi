@@ -1,6 +1,6 @@
 """Types of corpus._minhash, the C kernel of corpus.minhash (source: corpus/_minhash.c)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from typing_extensions import Buffer
@@ -10,6 +10,9 @@ CLONES: Final[str]
 
 def shingle_hashes(tokens: Sequence[str], size: int, /) -> bytes:
     """xxh32 (seed 0) of each shingle's UTF-8, in order, repeats included, as native-order uint32."""
+
+def string_hashes(strings: Iterable[str], /) -> bytes:
+    """xxh32 (seed 0) of each str's UTF-8 (``xxhash.xxh32_intdigest(s.encode())``), in order, as native-order uint32."""
 
 def distinct_shingle_hashes(tokens: Sequence[str], size: int, /) -> bytes:
     """The hashes of shingle_hashes, distinct and sorted, as native-order uint32."""

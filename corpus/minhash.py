@@ -22,8 +22,10 @@ pickle across processes, and turned into a real ``datasketch.LeanMinHash`` with
 
 The per-shingle work (xxh32 of each shingle, the minimum per permutation) is done by the C
 extension ``corpus._minhash`` when it is built, with the same values: from tokens to
-signature about 12 times faster than the numpy code, within 1.2 to 1.7 times rensa's time
-per document (benchmarks/signatures.py). Without it (no compiler at install, or
+signature (a fingerprint's path, distinct sorted hashes kept) about 12 times faster than the
+numpy code, 1.3 to 1.6 times rensa's time per document; from the shingle strings, as rensa is
+given them (:func:`signature` of a list, tuple or set), 0.85 to 1.05 times rensa's time
+(benchmarks/results/signatures.md). Without it (no compiler at install, or
 ``CORPUS_NO_KERNEL=1`` in the environment at import) the numpy code below computes them.
 SHA-1 (old stores) is always hashed in Python.
 """
@@ -79,6 +81,10 @@ _BLOCK = 1 << 17
 _SHORT_ROWS = 256
 
 Hashes = npt.NDArray[np.uint32]
+
+# The collections of shingles the kernel hashes in C (``_kernel.string_hashes``): it reads their
+# items in place, where another iterable would first be made a list.
+_KERNEL_COLLECTIONS = (list, tuple, set, frozenset)
 
 
 def sha1_hash32(data: bytes) -> int:
@@ -169,7 +175,15 @@ def _swapped(values: bytes) -> bytes:
 
 
 def signature(shingles: Iterable[str], *, num_perm: int, seed: int, hashfunc: str) -> Signature:
-    """The signature of a set of shingles (an empty set gives datasketch's empty sketch: all 2**32 - 1)."""
+    """The signature of a set of shingles (an empty set gives datasketch's empty sketch: all 2**32 - 1).
+
+    Repeats change nothing, so a list of shingles with repeats gives its set's signature. With the
+    kernel (xxh32, ``shingles`` a list, tuple, set or frozenset of str) the strings are hashed and
+    signed in C, their hashes never made a numpy array.
+    """
+    if hashfunc == "xxh32" and _kernel is not None and isinstance(shingles, _KERNEL_COLLECTIONS):
+        a, b = permutations(num_perm, seed)
+        return Signature(seed, _kernel.minhash(_kernel.string_hashes(shingles), a, b, num_perm))
     return signature_of(hash_shingles(shingles, hashfunc), num_perm=num_perm, seed=seed)
 
 
@@ -210,10 +224,14 @@ def _numpy_signature(hashes: Hashes, a: Hashes, b: Hashes) -> bytes:
 
 
 def hash_shingles(shingles: Iterable[str], hashfunc: str) -> Hashes:
-    """Each shingle's UTF-8 bytes hashed once with the named hash function, as a uint32 array."""
-    if hashfunc == "xxh32" and _kernel is not None and isinstance(shingles, Sequence):
-        # Shingles of one token each are the strings themselves (an iterator is not made a list).
-        return np.frombuffer(_kernel.shingle_hashes(shingles, 1), dtype=np.uint32)
+    """Each shingle's UTF-8 bytes hashed once with the named hash function, as a uint32 array, in iteration order.
+
+    With the kernel (xxh32, ``shingles`` a list, tuple, set or frozenset) it is
+    ``_kernel.string_hashes``: no bytes object is made per shingle (any other iterable, an
+    iterator say, takes the Python path rather than being made a list).
+    """
+    if hashfunc == "xxh32" and _kernel is not None and isinstance(shingles, _KERNEL_COLLECTIONS):
+        return np.frombuffer(_kernel.string_hashes(shingles), dtype=np.uint32)
     encoded = map(str.encode, shingles)
     if hashfunc == "xxh32":
         count = len(shingles) if isinstance(shingles, Collection) else -1

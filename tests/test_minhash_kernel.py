@@ -14,7 +14,7 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -243,3 +243,89 @@ def test_the_numpy_code_is_datasketch_too(numpy_only: None) -> None:
     signature = mh.signature_of(mh.distinct_shingle_hashes(tokens, 5, "xxh32"), num_perm=128, seed=42)
     assert np.array_equal(signature.hashvalues, datasketch_values(tokens, 5, 128, 42))
     assert mh.shingle_hashes(tokens, 5, "xxh32").tolist() == xxhash_of_shingles(tokens, 5)
+
+
+def real_shingles(path: Path) -> list[str]:
+    """A real text's distinct shingles as strings, as fingerprint() makes them (rensa's input)."""
+    return sorted(shingles(text_tokens(path), 5))
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=lambda p: p.stem)
+def test_string_hashes_of_real_shingles_are_xxhashs(kernel: ModuleType, text: Path) -> None:
+    strings = real_shingles(text)
+    expected = [xxhash.xxh32_intdigest(s.encode("utf-8")) for s in strings]
+    assert np.frombuffer(kernel.string_hashes(strings), dtype=np.uint32).tolist() == expected
+    assert np.frombuffer(kernel.string_hashes(tuple(strings)), dtype=np.uint32).tolist() == expected
+    as_set = frozenset(strings)
+    assert np.frombuffer(kernel.string_hashes(as_set), dtype=np.uint32).tolist() == [
+        xxhash.xxh32_intdigest(s.encode("utf-8")) for s in as_set
+    ]
+
+
+STRING_CASES = {
+    "empty": [""],
+    "no strings": [],
+    "separator": ["\x1f", "a\x1fb", "\x1f\x1f\x1f", "中\x1f文"],
+    "emoji and beyond the BMP": ["😀", "👍🏽", "👨‍👩‍👧", "𝄞", "\U0010ffff", "a😀b", "🀄" * 40],
+    "Latin-1 and two-byte": ["é", "ÿ" * 17, "\u0100", "\u07ff\u0800", "\uffff", "naïve café"],
+    "NUL": ["\x00", "a\x00b"],
+    "long": ["x" * 1000, "中" * 700, "é" * 2000 + "😀"],
+    "mixed kinds in a row": ["a", "é", "中", "😀", "b", "ü", "文", "🀄"] * 30,
+}
+
+
+@pytest.mark.parametrize("strings", STRING_CASES.values(), ids=STRING_CASES.keys())
+def test_string_hashes_of_edge_cases_are_xxhashs(kernel: ModuleType, strings: list[str]) -> None:
+    expected = [xxhash.xxh32_intdigest(s.encode("utf-8")) for s in strings]
+    assert np.frombuffer(kernel.string_hashes(strings), dtype=np.uint32).tolist() == expected
+
+
+def test_string_hashes_of_every_length_of_real_text_are_xxhashs(kernel: ModuleType) -> None:
+    pieces = list(real_pieces(random.Random(12)))
+    expected = [xxhash.xxh32_intdigest(p.encode("utf-8")) for p in pieces]
+    assert np.frombuffer(kernel.string_hashes(pieces), dtype=np.uint32).tolist() == expected
+
+
+def test_string_hashes_refuse_what_str_encode_refuses(kernel: ModuleType) -> None:
+    for strings in (["a", "b\ud800"], ["\udfff"], ["中文", "x" * 300 + "\ud83d"], {"\ud800"}):
+        with pytest.raises(UnicodeEncodeError):
+            kernel.string_hashes(strings)
+    with pytest.raises(TypeError, match="strings must be str, got bytes"):
+        kernel.string_hashes(["a", b"b"])
+    with pytest.raises(TypeError):
+        kernel.string_hashes(3)
+
+
+@pytest.mark.parametrize("text", TEXTS[:4], ids=lambda p: p.stem)
+def test_hash_shingles_with_the_kernel_is_the_numpy_fallback(
+    monkeypatch: pytest.MonkeyPatch, kernel: ModuleType, text: Path
+) -> None:
+    strings = real_shingles(text)
+    given: dict[str, Collection[str]] = {"list": strings, "tuple": tuple(strings), "set": set(strings)}
+    found = {kind: mh.hash_shingles(collection, "xxh32") for kind, collection in given.items()}
+    monkeypatch.setattr(mh, "_kernel", None)
+    for kind, collection in given.items():
+        assert np.array_equal(found[kind], mh.hash_shingles(collection, "xxh32")), kind
+    assert np.array_equal(found["list"], mh.hash_shingles(iter(strings), "xxh32"))
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), PERMUTATIONS)
+@pytest.mark.parametrize("text", TEXTS, ids=lambda p: p.stem)
+def test_signatures_from_strings_are_datasketchs(kernel: ModuleType, text: Path, num_perm: int, seed: int) -> None:
+    strings = real_shingles(text)
+    m = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=mh.hash_function("xxh32"))
+    m.update_batch([s.encode("utf-8") for s in strings])
+    for given in (strings, set(strings), tuple(strings), strings + strings[:50]):
+        signature = mh.signature(given, num_perm=num_perm, seed=seed, hashfunc="xxh32")
+        assert np.array_equal(signature.hashvalues, m.hashvalues)
+    tokens = text_tokens(text)
+    from_tokens = mh.signature_of(mh.distinct_shingle_hashes(tokens, 5, "xxh32"), num_perm=num_perm, seed=seed)
+    assert from_tokens == mh.signature(strings, num_perm=num_perm, seed=seed, hashfunc="xxh32")
+
+
+def test_distinct_hashes_of_many_shingles_are_sorted_and_distinct(kernel: ModuleType) -> None:
+    # Past 16,384 hashes the kernel sorts by radix passes instead of buckets.
+    tokens = text_tokens(SHARED_DATA / "ietf-rfc" / "rfc2616" / "rfc2616.depaginated.txt")
+    for n in (16383, 16384, 40000, len(tokens)):
+        expected = sorted(set(xxhash_of_shingles(tokens[:n], 5)))
+        assert mh.distinct_shingle_hashes(tokens[:n], 5, "xxh32").tolist() == expected

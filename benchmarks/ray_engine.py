@@ -16,8 +16,9 @@ summed resident sets (RSS, which counts shared pages once per process, the objec
 store's included) and summed proportional sets (PSS, shared pages split: what the tree
 really holds). The records of the two adds are compared: they must be the same, the
 point of the design (:mod:`corpus.ray_engine`). No speed-up is expected on 2 cores:
-the commit stage is serial on either engine and Ray's processes share the same cores;
-the figures show the overhead. Linux only.
+Ray's processes share the same cores with the command, and the generated corpora fall
+into a few large components (:mod:`corpus.components`), which the workers commit
+nearly one after the other; the figures show the overhead. Linux only.
 """
 
 from __future__ import annotations

@@ -146,15 +146,7 @@ def commit_in_order(
     sources that hands each to ``on_result`` does not hold them all (some 700 bytes each).
     """
     committer = Committer(store, host)
-    results: list[AddResult] = []
-
-    def report(done: list[AddResult]) -> None:
-        for result in done:
-            if keep_results:
-                results.append(result)
-            if on_result is not None:
-                on_result(result)
-
+    report = Reported(on_result, keep_results)
     try:
         for item in prepared:
             report(committer.add(item))
@@ -162,4 +154,20 @@ def commit_in_order(
     except BaseException:
         committer.abort()
         raise
-    return results
+    return report.kept
+
+
+class Reported:
+    """Where committed results go: to ``on_result``, and into :attr:`kept` when they are kept."""
+
+    def __init__(self, on_result: Callable[[AddResult], None] | None, keep: bool) -> None:
+        self.on_result = on_result
+        self.keep = keep
+        self.kept: list[AddResult] = []
+
+    def __call__(self, done: Iterable[AddResult]) -> None:
+        for result in done:
+            if self.keep:
+                self.kept.append(result)
+            if self.on_result is not None:
+                self.on_result(result)

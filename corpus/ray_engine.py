@@ -74,7 +74,7 @@ from typing import Any
 
 from corpus import fingerprint as fp
 from corpus.errors import CorpusError, UsageError
-from corpus.ingest import _Stage, commit_in_order, wanted
+from corpus.ingest import Reported, _Stage, commit_in_order, wanted
 from corpus.inputs import Input
 from corpus.limits import DEFAULT_LIMITS, MB, Limits
 from corpus.pluginhost import PluginHost
@@ -244,25 +244,17 @@ def add_files_ray(
         if not host.builtin_canonical:  # a plugin's canonical policy runs here: the commit stage stays here
             prepared = _prepared(stage, wanted(store, items))
             return commit_in_order(store, host, prepared, on_result=on_result, keep_results=keep_results)
-        results: list[AddResult] = []
-
-        def report(done: list[AddResult]) -> None:
-            for result in done:
-                if keep_results:
-                    results.append(result)
-                if on_result is not None:
-                    on_result(result)
-
-        workers = max(1, int(_cluster_cpus()))
         import ray
 
+        report = Reported(on_result, keep_results)
+        workers = max(1, int(_cluster_cpus()))
         phase = on_phase or (lambda _: None)
         for keyed, size in _keyed_chunks(stage, wanted(store, items), phase):
             try:
                 add_chunk(store, host, keyed, size, workers, report, phase)
             except ray.exceptions.RayError as exc:
                 raise _cluster_failed(exc) from exc
-        return results
+        return report.kept
 
 
 def _check_pickles(stage: _RayStage) -> None:

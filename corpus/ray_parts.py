@@ -49,7 +49,7 @@ from corpus.records import AddResult
 from corpus.store import Store
 
 MAX_ROUNDS = 4
-"""Plans tried for a chunk: the last joins every key a check found guessed wrong (see corpus.components)."""
+"""Plans tried for a chunk, at most: the last guesses no paragraph key common (see corpus.components)."""
 PART_SOURCES = 2_000
 """Sources per part, about: fewer parts than that would leave workers idle, more cost a store each."""
 
@@ -215,7 +215,7 @@ def add_chunk(
         counts[k.index] = k.paragraph_count
     settings = store.settings()
     warm: dict[int, int] = {}
-    for round in range(MAX_ROUNDS):
+    for attempt in range(MAX_ROUNDS):
         the_plan = plan(size, joined, paragraphs=paragraphs, paragraph_counts=counts, to_store=to_store, warm=warm)
         parts = _parts(the_plan, size, cpus)
         planned = {
@@ -223,17 +223,18 @@ def add_chunk(
             for i in sorted(source_ids.keys() | the_plan.common.keys())
         }
         parts_ref, planned_ref = ray.put(parts), ray.put(planned)
-        phase("committing parts" if round == 0 else f"committing parts again ({round + 1})")
+        phase("committing parts" if attempt == 0 else f"committing parts again ({attempt + 1})")
         exports = _committed_parts(keyed, parts, parts_ref, planned_ref, settings)
         wrong = check(the_plan, paragraphs, _ended(exports)) if the_plan.common else {}
         if not wrong:
             break
-        # Keys guessed common too soon join more of their holders; in the last round, all of them.
-        final = round == MAX_ROUNDS - 2
-        lengths = {group.key: len(group.holders) for group in paragraphs if group.key in wrong}
-        warm = {**the_plan.warm, **(lengths if final else wrong)}
-    else:  # the last round guessed nothing for a key found wrong before
-        raise AssertionError("the guesses of a plan in parts did not settle")
+        # Keys guessed common too soon join more of their holders; the last round guesses nothing.
+        if attempt < MAX_ROUNDS - 2:
+            warm = {**the_plan.warm, **wrong}
+        else:
+            warm = {group.key: len(group.holders) for group in paragraphs}
+    else:
+        raise AssertionError("a plan that guesses nothing was found wrong")
     made_by_parts = sorted(
         index
         for batch in exports.select_columns(["made"]).iter_batches(batch_format="pyarrow")

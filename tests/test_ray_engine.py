@@ -177,6 +177,32 @@ def test_a_store_made_with_ray_checks_as_a_local_one_and_reads_as_any(
     assert again.returncode == 0 and {r["status"] for r in again.json_lines()} == {"exists"}
 
 
+def test_a_document_with_more_copies_than_a_common_paragraph_counts_is_planned_again_and_stays_one(
+    ray_address: str, tmp_path: Path
+) -> None:
+    # Twenty-four copies of a chapter of Alice (../shared/data/gutenberg), each saved with a line
+    # of its own: its paragraphs have more holders than the "common paragraph" rule counts (20
+    # documents), so the plan guesses them common for the later copies; the check finds them in one
+    # document only, and the chunk is planned again with the copies joined, as a serial add has them.
+    alice = shared("gutenberg/alice-11/11-0.txt").read_text(encoding="utf-8-sig")
+    chapter = alice[alice.index("CHAPTER II.") : alice.index("CHAPTER III.")]
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    for n in range(24):
+        (folder / f"copy-{n:02}.txt").write_text(f"{chapter}\nSaved from mirror number {n} of the archive.\n")
+    phases: list[str] = []
+    with Corpus.open(tmp_path / "ray.db") as corpus:
+        added = corpus.add([folder], engine="ray", on_phase=phases.append)
+    with Corpus.open(tmp_path / "local.db") as corpus:
+        local = corpus.add([folder], jobs=2)
+    assert [(r.status, r.document_id, r.source_id) for r in added] == [
+        (r.status, r.document_id, r.source_id) for r in local
+    ]
+    assert [r.status for r in added] == ["new"] + ["copy"] * 23
+    assert "committing parts again (2)" in phases
+    assert store_contents(tmp_path / "ray.db") == store_contents(tmp_path / "local.db")
+
+
 class FirstSourceOnly:
     """A canonical policy of a plugin: the text of a document's first source, as it is."""
 

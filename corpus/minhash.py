@@ -82,6 +82,10 @@ _SHORT_ROWS = 256
 
 Hashes = npt.NDArray[np.uint32]
 
+# Tokens the kernel hashes in one call: a long text goes in windows of this many, so that
+# what the kernel holds for it (UTF-8 and offsets, some 12 bytes a token) stays near 3 MB.
+_WINDOW_TOKENS = 1 << 18
+
 # The collections of shingles the kernel hashes in C (``_kernel.string_hashes``): it reads their
 # items in place, where another iterable would first be made a list.
 _KERNEL_COLLECTIONS = (list, tuple, set, frozenset)
@@ -266,7 +270,16 @@ def distinct_shingle_hashes(tokens: Sequence[str], size: int, hashfunc: str) -> 
     kernel when it is there (xxh32): hashed, sorted and made distinct in C.
     """
     if hashfunc == "xxh32" and _kernel is not None and size >= 1:
-        return np.frombuffer(_kernel.distinct_shingle_hashes(tokens, size), dtype=np.uint32)
+        if len(tokens) <= _WINDOW_TOKENS or size >= _WINDOW_TOKENS:
+            return np.frombuffer(_kernel.distinct_shingle_hashes(tokens, size), dtype=np.uint32)
+        # A long text a window of tokens at a time (each overlapping the last by a shingle less
+        # one token): the kernel's buffers (the tokens' UTF-8, their offsets) stay bounded.
+        step = _WINDOW_TOKENS - (size - 1)
+        parts = [
+            np.frombuffer(_kernel.distinct_shingle_hashes(tokens[start : start + _WINDOW_TOKENS], size), np.uint32)
+            for start in range(0, len(tokens) - size + 1, step)
+        ]
+        return distinct(np.concatenate(parts))
     return distinct(hash_shingles(iter_shingles(tokens, size), hashfunc))
 
 

@@ -118,6 +118,23 @@ def test_kernel_shingle_hashes_are_xxhashs(kernel: ModuleType, text: Path, size:
     assert mh.hash_shingles(list(iter_shingles(tokens, size)), "xxh32").tolist() == expected
 
 
+@pytest.mark.parametrize("window", [5, 6, 64, 1000])
+@pytest.mark.parametrize("size", [1, 5])
+def test_a_long_text_hashed_a_window_at_a_time_gives_its_distinct_hashes(
+    kernel: ModuleType, monkeypatch: pytest.MonkeyPatch, window: int, size: int
+) -> None:
+    # A text longer than the kernel's window is hashed in windows that overlap by a shingle
+    # less one token, so that a 15 MB text costs the kernel a bounded buffer: every shingle
+    # is still hashed, none twice counted. Small windows here, on Alice (../shared/data).
+    tokens = text_tokens(SHARED_DATA / "gutenberg" / "alice-11" / "11-0.txt")[:5000]
+    whole = mh.distinct_shingle_hashes(tokens, size, "xxh32")
+    monkeypatch.setattr(mh, "_WINDOW_TOKENS", window)
+    for n in (size, size + 1, window, window + 1, 2 * window + 3, len(tokens)):
+        expected = sorted(set(xxhash_of_shingles(tokens[:n], size)))
+        assert mh.distinct_shingle_hashes(tokens[:n], size, "xxh32").tolist() == expected
+    assert mh.distinct_shingle_hashes(tokens, size, "xxh32").tolist() == whole.tolist()
+
+
 @pytest.mark.parametrize("hashfunc", ["xxh32", "sha1"])
 @pytest.mark.parametrize("text", TEXTS, ids=lambda p: p.stem)
 def test_fingerprints_with_the_kernel_are_the_numpy_ones(

@@ -20,13 +20,13 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from corpus import fingerprint as fp
-from corpus.commit import Committer, Planned
+from corpus.commit import UNPLANNED, Committer, Planned
 from corpus.pluginhost import PluginHost
 from corpus.prepare import Prepared
 from corpus.records import AddResult
@@ -70,15 +70,18 @@ MADE = ("new", "version")
 class Export:
     """What a part's commit made: every table's rows, its events and its sources' results.
 
-    ``made`` pairs the index of each source that made a document with that document's
-    id in the part; ``events`` are (source index, order, row) with the columns of
-    :data:`EVENT_COLUMNS`.
+    ``events`` are (source index, order, row) with the columns of :data:`EVENT_COLUMNS`;
+    ``results`` (source index, result), in index order.
     """
 
     tables: Mapping[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]
     events: list[tuple[int, int, tuple[Any, ...]]]
     results: list[tuple[int, AddResult]]
-    made: list[tuple[int, int]]
+
+    @property
+    def made(self) -> list[tuple[int, int]]:
+        """(source index, id in the part) of each source that made a document, and that document."""
+        return [(index, r.document_id) for index, r in self.results if r.status in MADE and r.document_id is not None]
 
     def documents(self) -> list[tuple[int, int]]:
         """(source index, id in the part) of the document each added source ended in."""
@@ -109,22 +112,15 @@ def commit_part(
             committer = Committer(store, PluginHost(load_entry_points=False))
             results: list[tuple[int, AddResult]] = []
             spans: list[tuple[int, int]] = []  # (source index, the highest event id once it was added)
-            pending: list[int] = []
             for index, prepared in sorted(items, key=lambda pair: pair[0]):
-                pending.append(index)
-                done = committer.add(prepared, planned.get(index, Planned()))
+                committer.add(prepared, planned.get(index, UNPLANNED))
+                assert committer.last is not None
+                results.append((index, committer.last))
                 spans.append((index, _last_event(store.db)))
-                results.extend(_taken(pending, done))
-            results.extend(_taken(pending, committer.flush()))
+            committer.flush()
             return _export(store.db, results, spans)
         finally:
             store.close()
-
-
-def _taken(pending: list[int], done: list[AddResult]) -> Iterator[tuple[int, AddResult]]:
-    """The results of a committed group, each with its source's index (the oldest pending ones)."""
-    for result in done:
-        yield pending.pop(0), result
 
 
 def _last_event(db: sqlite3.Connection) -> int:
@@ -148,9 +144,7 @@ def _export(db: sqlite3.Connection, results: list[tuple[int, AddResult]], spans:
         while spans[at][1] < event_id:
             at += 1
         events.append((spans[at][0], event_id, tuple(row)))
-    made = [(index, result.document_id) for index, result in results if result.status in MADE]
-    assert all(document_id is not None for _, document_id in made)
-    return Export(tables, events, results, [(i, int(d)) for i, d in made if d is not None])
+    return Export(tables, events, results)
 
 
 class EventLog:

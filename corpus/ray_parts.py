@@ -204,12 +204,12 @@ def add_chunk(
     stored = _StoreLinks(store) if store.db.execute("SELECT 1 FROM sources LIMIT 1").fetchone() else None
     phase("grouping keys")
     joined, paragraphs = _shuffled(keyed, size, cpus, lone_paragraphs=stored is not None)
-    keys = list(_driver_keys(keyed))
+    keys = list(_driver_keys(keyed, bands=stored is not None))
     to_store: list[int] = []
     if stored is not None:
         to_store = stored.reached(keys)
         paragraphs = stored.marked(paragraphs)
-    source_ids = _source_ids(store, keys, stored)
+    source_ids = _source_ids(store, keys, stored.stored_bytes if stored is not None else set())
     counts = [0] * size
     for k in keys:
         counts[k.index] = k.paragraph_count
@@ -353,15 +353,18 @@ class _StoreLinks:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.stored_bytes: set[str] = set()
+        """The sha256 of the bytes the store has a source row for (added or failed), once :meth:`reached` ran."""
 
     def reached(self, keys: Iterable[_Keys]) -> list[int]:
         """The sources the store's look-ups tie to its documents: by bytes, exact key or band key."""
         out = []
         for k in keys:
-            if (
-                (k.sha256 is not None and self.store.source_id_for(k.sha256) is not None)
-                or (k.exact_key is not None and self.store.exact_documents(k.exact_key))
-                or (k.band_keys and self.store.candidate_documents(list(k.band_keys)))
+            if k.sha256 is not None and self.store.source_id_for(k.sha256) is not None:
+                self.stored_bytes.add(k.sha256)
+                out.append(k.index)
+            elif (k.exact_key is not None and self.store.exact_documents(k.exact_key)) or (
+                k.band_keys and self.store.candidate_documents(list(k.band_keys))
             ):
                 out.append(k.index)
         return out
@@ -376,22 +379,28 @@ class _StoreLinks:
         ]
 
 
-def _driver_keys(keyed: Any) -> Iterator[_Keys]:
+def _driver_keys(keyed: Any, *, bands: bool) -> Iterator[_Keys]:
+    """What the plan needs of each source, read into the driver (band keys only when ``bands``, for the store)."""
     pc = importlib.import_module("pyarrow.compute")
-    for batch in keyed.select_columns(["index", "sha", "exact", "bands", "paras"]).iter_batches(batch_format="pyarrow"):
-        for index, sha, exact, bands, count in zip(
+    columns = ["index", "sha", "exact", "paras", *(["bands"] if bands else [])]
+    for batch in keyed.select_columns(columns).iter_batches(batch_format="pyarrow"):
+        band_keys = batch.column("bands").to_pylist() if bands else [()] * batch.num_rows
+        for index, sha, exact, keys, count in zip(
             batch.column("index").to_pylist(),
             batch.column("sha").to_pylist(),
             batch.column("exact").to_pylist(),
-            batch.column("bands").to_pylist(),
+            band_keys,
             pc.list_value_length(batch.column("paras")).to_pylist(),
             strict=True,
         ):
-            yield _Keys(index, sha, exact, tuple(bands), count)
+            yield _Keys(index, sha, exact, tuple(keys), count)
 
 
-def _source_ids(store: Store, keys: Iterable[_Keys], stored: _StoreLinks | None) -> dict[int, int]:
-    """The id each new source row takes: in input order, from the store's next, one per new bytes."""
+def _source_ids(store: Store, keys: Iterable[_Keys], stored_bytes: set[str]) -> dict[int, int]:
+    """The id each new source row takes: in input order, from the store's next, one per new bytes.
+
+    ``stored_bytes``: the sha256 of the bytes the store has a source row for already.
+    """
     next_source = int(store.db.execute(f"SELECT {next_id('sources')}").fetchone()[0])
     seen: set[str] = set()
     out: dict[int, int] = {}
@@ -399,7 +408,7 @@ def _source_ids(store: Store, keys: Iterable[_Keys], stored: _StoreLinks | None)
         if k.sha256 is None or k.sha256 in seen:
             continue
         seen.add(k.sha256)
-        if stored is not None and store.source_id_for(k.sha256) is not None:
+        if k.sha256 in stored_bytes:
             continue  # its row is the store's: it is there already, or a failed one retried keeps its id
         out[k.index] = next_source
         next_source += 1

@@ -353,17 +353,11 @@ class Store:
 
     def candidate_documents(self, keys: Sequence[int]) -> set[int]:
         """Documents with a source sharing at least one LSH band key."""
-        found: set[int] = set()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"""SELECT DISTINCT p.document_id FROM lsh_bands b
-                    JOIN provenance p ON p.source_id = b.source_id WHERE b.key IN ({marks})""",
-                list(chunk),
-            )
-            found.update(r[0] for r in rows)
-        return found
+        return self._ids_where_in(
+            """SELECT DISTINCT p.document_id FROM lsh_bands b
+               JOIN provenance p ON p.source_id = b.source_id WHERE b.key IN ({})""",
+            keys,
+        )
 
     def exact_documents(self, exact_key: str) -> set[int]:
         rows = self.db.execute(
@@ -399,13 +393,15 @@ class Store:
 
     def paragraph_keys_held(self, keys: Sequence[int]) -> set[int]:
         """Which of ``keys`` some stored source attests."""
-        held: set[int] = set()
+        return self._ids_where_in("SELECT DISTINCT key FROM paragraph_index WHERE key IN ({})", keys)
+
+    def _ids_where_in(self, query: str, keys: Sequence[int]) -> set[int]:
+        """The first column of ``query`` (its ``IN ({})`` filled with ``keys``), 500 keys a statement."""
+        found: set[int] = set()
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT DISTINCT key FROM paragraph_index WHERE key IN ({marks})", list(chunk))
-            held.update(r[0] for r in rows)
-        return held
+            found.update(r[0] for r in self.db.execute(query.format(",".join("?" * len(chunk))), list(chunk)))
+        return found
 
     @staticmethod
     def _index_table(index: str) -> str:

@@ -20,7 +20,7 @@ import corpus_webtext
 import pytest
 from conftest import CLOSING, DATELINE, ROOT, SEEDS, CliRunner, registered, run_corpus, shared
 
-from corpus import SourceFile, SourceText
+from corpus import Corpus, SourceFile, SourceText
 from corpus.canonical_policy import build_canonical
 from corpus.normalise import normal_form
 
@@ -33,13 +33,18 @@ BOX = re.compile(r"[\u2500-\u257f]|\+-{3,}|-{6,}|\|")
 MIN_COVERAGE = 0.97
 
 
-def add(cli: CliRunner, db: Path, *paths: Path) -> list[dict[str, Any]]:
-    """Add ``paths`` in this order: one add each (an add matches its files in the order of their locations)."""
+def add(db: Path, *paths: Path) -> list[dict[str, Any]]:
+    """Add ``paths`` in this order, one add each (an add matches its files in the order of their locations).
+
+    The adds run in this process, on one open corpus: a command line per file would spend
+    most of its time starting up. The tests read the store with the command line.
+    """
     records = []
-    for path in paths:
-        run = cli("--db", db, "add", path, "--json")
-        assert run.returncode == 0, run.stderr
-        records += run.json_lines()
+    with Corpus.open(db) as corpus:
+        for path in paths:
+            added = corpus.add([path])
+            assert not [r for r in added if r.status == "failed"], added
+            records += [r.to_dict() for r in added]
     return records
 
 
@@ -87,7 +92,7 @@ def zh_canonical(tmp_path_factory: pytest.TempPathFactory) -> Built:
     out = {}
     for folder in zh_documents():
         db = tmp_path_factory.mktemp(folder) / "corpus.db"
-        records = add(run_corpus, db, *forms(folder))
+        records = add(db, *forms(folder))
         truth = (shared("zh-web-vs-pdf") / folder / "groundtruth.main-text.txt").read_text(encoding="utf-8")
         out[folder] = (show(run_corpus, db, largest(records)), truth)
     return out
@@ -132,7 +137,7 @@ def test_zh_ad_figures_and_link_of_one_copy_stay_out(zh_canonical: Built) -> Non
 
 def test_seed_keeps_its_63_paragraphs_with_the_closing_paragraph_and_dateline(cli: CliRunner, tmp_path: Path) -> None:
     db = tmp_path / "corpus.db"
-    records = add(cli, db, SEEDS)
+    records = add(db, SEEDS)
     doc = show(cli, db, largest(records))
     texts = [p["text"] for p in doc["paragraphs"]]
     assert len(texts) == 63
@@ -165,7 +170,7 @@ def test_bordered_page_dump_is_claimed_and_read_as_web_text(name: str) -> None:
 
 def test_bordered_dump_adds_nothing_of_its_site_to_the_document_it_joins(cli: CliRunner, tmp_path: Path) -> None:
     db = tmp_path / "corpus.db"
-    records = add(cli, db, shared(LAW_PAGE), *(DUMPS / name for name in BORDERED))
+    records = add(db, shared(LAW_PAGE), *(DUMPS / name for name in BORDERED))
     assert len({r["document_id"] for r in records}) == 1
     assert [r["reader"] for r in records[1:]] == ["webtext", "webtext"]
     doc = show(cli, db, records[0]["document_id"])
@@ -199,7 +204,7 @@ def test_dump_read_as_one_giant_paragraph_attests_and_does_not_shape() -> None:
 
 def test_audit_lists_what_was_left_out_and_why_beside_what_readers_removed(cli: CliRunner, tmp_path: Path) -> None:
     db = tmp_path / "corpus.db"
-    records = add(cli, db, *forms(next(f for f in zh_documents() if f.startswith("D02"))))
+    records = add(db, *forms(next(f for f in zh_documents() if f.startswith("D02"))))
     (audit,) = [a for a in cli("--db", db, "audit", "--json").json_lines() if a["document_id"] == largest(records)]
     left = {s["source_id"]: s["left_out"] for s in audit["sources"]}
     credits = [item for items in left.values() for item in items if item["text"] == "编辑：毛梦囡"]
@@ -225,7 +230,7 @@ def test_audit_of_the_bordered_dump_shows_the_cut_borders_and_the_page_leftovers
     cli: CliRunner, tmp_path: Path
 ) -> None:
     db = tmp_path / "corpus.db"
-    records = add(cli, db, shared(LAW_PAGE), DUMPS / BORDERED[0])
+    records = add(db, shared(LAW_PAGE), DUMPS / BORDERED[0])
     (audit,) = cli("--db", db, "audit", "--json").json_lines()
     by_id = {s["source_id"]: s for s in audit["sources"]}
     page, dump = by_id[records[0]["source_id"]], by_id[records[1]["source_id"]]

@@ -39,6 +39,9 @@ from corpus.ray_engine import ray_missing
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate
 
+# Minutes of adds on a local Ray: collected first (conftest.py), so that it does not run last and alone.
+pytestmark = pytest.mark.long
+
 # Generated files beside the shared data, as many as issue 11 asks for.
 GENERATED = 2000
 # The local Ray the tests start: 2 CPUs, on the loopback address only.

@@ -26,6 +26,9 @@ from corpus.store_rows import DocumentRow as DocumentRow
 from corpus.store_rows import Seen as Seen
 from corpus.store_rows import SourceRow as SourceRow
 
+# The page cache of a connection, at most (KiB).
+PAGE_CACHE_KIB = 64 * 1024
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -86,6 +89,10 @@ class Store:
             raise store_file.explain(path, exc, opening=True) from exc
         store = cls(db, path)
         try:
+            # SQLite's default page cache is 2 MB; the indexes an add looks up and inserts into
+            # at random (LSH band keys, paragraph keys) outgrow it within a few thousand sources,
+            # and each insert then reads its page again. The cache is taken as pages are used.
+            db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
             if writes:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA foreign_keys=ON")

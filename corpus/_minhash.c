@@ -700,6 +700,68 @@ static PyObject *py_minhash(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* A little-endian uint32 (the stored format of shingle hashes), on any machine. */
+static inline uint32_t load_le32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* How many values two ascending runs of distinct little-endian uint32 share: a merge, or, when
+ * one is much the longer, a binary search of each value of the shorter in what is left of it. */
+static size_t count_shared(const unsigned char *x, size_t n, const unsigned char *y, size_t m) {
+    size_t shared = 0;
+    if (n > m) {
+        const unsigned char *t = x;
+        size_t k = n;
+        x = y, n = m, y = t, m = k;
+    }
+    if (m / 16 > n) {
+        size_t low = 0;
+        for (size_t i = 0; i < n && low < m; i++) {
+            uint32_t v = load_le32(x + 4 * i);
+            size_t high = m;
+            while (low < high) {
+                size_t mid = low + (high - low) / 2;
+                if (load_le32(y + 4 * mid) < v) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            if (low < m && load_le32(y + 4 * low) == v) shared++, low++;
+        }
+        return shared;
+    }
+    size_t i = 0, j = 0;
+    while (i < n && j < m) {
+        uint32_t u = load_le32(x + 4 * i), v = load_le32(y + 4 * j);
+        if (u < v) {
+            i++;
+        } else if (v < u) {
+            j++;
+        } else {
+            shared++, i++, j++;
+        }
+    }
+    return shared;
+}
+
+static PyObject *py_shared_count(PyObject *self, PyObject *args) {
+    Py_buffer a, b;
+    if (!PyArg_ParseTuple(args, "y*y*:shared_count", &a, &b)) return NULL;
+    PyObject *out = NULL;
+    if (a.len % 4 || b.len % 4) {
+        PyErr_Format(PyExc_ValueError, "shared_count: both runs must hold whole uint32 values, got %zd and %zd bytes",
+                     a.len, b.len);
+    } else {
+        size_t shared;
+        Py_BEGIN_ALLOW_THREADS shared = count_shared(a.buf, (size_t)(a.len / 4), b.buf, (size_t)(b.len / 4));
+        Py_END_ALLOW_THREADS out = PyLong_FromSize_t(shared);
+    }
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"shingle_hashes", py_shingle_hashes, METH_VARARGS,
      "shingle_hashes(tokens, size, /) -> bytes\n\n"
@@ -718,6 +780,9 @@ static PyMethodDef methods[] = {
      "datasketch's affine32 MinHash of native-order uint32 hashes with permutations a, b (uint32):\n"
      "per permutation k the least (a[k] * fmix32(h) + b[k]) mod 2**32, 2**32 - 1 without hashes,\n"
      "as little-endian uint32. `baseline` uses the loop compiled for the default target only."},
+    {"shared_count", py_shared_count, METH_VARARGS,
+     "shared_count(a, b, /) -> int\n\n"
+     "How many values two ascending runs of distinct little-endian uint32 (stored shingle hashes) share."},
     {NULL, NULL, 0, NULL},
 };
 

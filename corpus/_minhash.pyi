@@ -19,3 +19,6 @@ def distinct_shingle_hashes(tokens: Sequence[str], size: int, /) -> bytes:
 
 def minhash(hashes: Buffer, a: Buffer, b: Buffer, num_perm: int, baseline: bool = False, /) -> bytes:
     """datasketch's affine32 MinHash of native-order uint32 hashes, as little-endian uint32."""
+
+def shared_count(a: Buffer, b: Buffer, /) -> int:
+    """How many values two ascending runs of distinct little-endian uint32 (stored shingle hashes) share."""

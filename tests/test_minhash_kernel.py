@@ -346,3 +346,43 @@ def test_distinct_hashes_of_many_shingles_are_sorted_and_distinct(kernel: Module
     for n in (16383, 16384, 40000, len(tokens)):
         expected = sorted(set(xxhash_of_shingles(tokens[:n], 5)))
         assert mh.distinct_shingle_hashes(tokens[:n], 5, "xxh32").tolist() == expected
+
+
+def stored_hashes(path: Path) -> bytes:
+    """A real text's shingle hashes as the store keeps them (sorted, distinct, little-endian)."""
+    return fingerprint(paragraphs(path), FingerprintSettings()).hashes
+
+
+def test_shared_shingles_of_real_texts_are_counted_as_without_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every pair of the real texts (a text with itself, texts of one script and of two), each
+    # counted by the kernel and by the numpy code; the seed pair shares most of its shingles.
+    built = pytest.importorskip("corpus._minhash", reason=NOT_BUILT)
+    runs = [stored_hashes(path) for path in TEXTS]
+    # A paragraph of the law against whole texts: one run far shorter than the other.
+    runs.append(fingerprint(paragraphs(TEXTS[2])[3:4], FingerprintSettings()).hashes)
+    pairs = [(a, b) for a in runs for b in runs]
+    monkeypatch.setattr(mh, "_kernel", None)
+    expected = [mh.shared_count(a, b) for a, b in pairs]
+    monkeypatch.setattr(mh, "_kernel", built)
+    assert [mh.shared_count(a, b) for a, b in pairs] == expected
+    web, pdf = runs[0], runs[1]
+    assert mh.shared_count(web, pdf) > 0.9 * len(pdf) // 4  # the PDF's text is nearly all in the web page
+    assert all(mh.shared_count(run, run) == len(run) // 4 for run in runs)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [((), ()), ((), (1, 2)), ((7,), (7,)), ((0, 2**32 - 1), (2**31, 2**32 - 1)), ((5,), tuple(range(0, 4000, 3)))],
+)
+def test_shared_count_of_edge_cases_is_the_numpy_codes(
+    kernel: ModuleType, monkeypatch: pytest.MonkeyPatch, a: tuple[int, ...], b: tuple[int, ...]
+) -> None:
+    x, y = (np.array(run, dtype="<u4").tobytes() for run in (a, b))
+    assert kernel.shared_count(x, y) == kernel.shared_count(y, x) == len(set(a) & set(b))
+    monkeypatch.setattr(mh, "_kernel", None)
+    assert mh.shared_count(x, y) == len(set(a) & set(b))
+
+
+def test_shared_count_refuses_a_run_of_broken_values(kernel: ModuleType) -> None:
+    with pytest.raises(ValueError, match="whole uint32 values, got 5 and 4 bytes"):
+        kernel.shared_count(b"12345", b"1234")

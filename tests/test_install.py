@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 from conftest import ROOT, in_ci
 
-pytestmark = pytest.mark.install_check
+# A fresh venv and an install: collected first (conftest.py), so that it does not run last.
+pytestmark = [pytest.mark.install_check, pytest.mark.long]
 
 # What `pip install .` reads: the build configuration, the readme it names, the packages.
 BUILD_INPUTS = ("pyproject.toml", "README.md", "corpus", "plugins")

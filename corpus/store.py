@@ -26,8 +26,10 @@ from corpus.store_rows import DocumentRow as DocumentRow
 from corpus.store_rows import Seen as Seen
 from corpus.store_rows import SourceRow as SourceRow
 
-# The page cache of a connection, at most (KiB).
-PAGE_CACHE_KIB = 64 * 1024
+# The page cache of a connection, at most (KiB). Larger helps large corpora a little more (16 MB:
+# 0.90x the time of 2 MB at 20,000 files), but a transaction keeps its dirty pages in the cache
+# up to this size, and the add of one 15 MB text peaks at 400 MB with 16 MB (392 with 8, 375 with 2).
+PAGE_CACHE_KIB = 8 * 1024
 
 
 def now() -> str:

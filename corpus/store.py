@@ -26,11 +26,6 @@ from corpus.store_rows import DocumentRow as DocumentRow
 from corpus.store_rows import Seen as Seen
 from corpus.store_rows import SourceRow as SourceRow
 
-# The page cache of a connection, at most (KiB). Larger helps large corpora a little more (16 MB:
-# 0.90x the time of 2 MB at 20,000 files), but a transaction keeps its dirty pages in the cache
-# up to this size, and the add of one 15 MB text peaks at 400 MB with 16 MB (392 with 8, 375 with 2).
-PAGE_CACHE_KIB = 8 * 1024
-
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -91,10 +86,6 @@ class Store:
             raise store_file.explain(path, exc, opening=True) from exc
         store = cls(db, path)
         try:
-            # SQLite's default page cache is 2 MB; the indexes an add looks up and inserts into
-            # at random (LSH band keys, paragraph keys) outgrow it within a few thousand sources,
-            # and each insert then reads its page again. The cache is taken as pages are used.
-            db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
             if writes:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA foreign_keys=ON")

@@ -21,10 +21,12 @@ demo: $(STAMP)
 	$(BIN)/corpus --db $(DEMO_DB) audit
 
 # The test modules run on every core (pytest-xdist), a module on one worker: its module-scoped
-# fixtures are made once. The slowest tests are listed at the end.
+# fixtures are made once. Modules are handed out in the order collected (conftest.py puts the
+# long ones first; xdist would otherwise sort them by their number of tests). The slowest tests
+# are listed at the end.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
 # ruff and mypy are pinned in the `test` extra; mypy's strict settings are in pyproject.toml.
 LINT_PATHS := corpus plugins/corpus_text plugins/corpus_webtext plugins/corpus_pdftext plugins/corpus_html \

@@ -76,9 +76,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The modules marked ``long`` first, each in its own order: `make test` runs modules on two
-    workers (pytest-xdist, ``--dist loadfile``) in the order collected, and a long module taken
-    last would leave one worker running it alone."""
+    """The modules marked ``long`` first, each in its own order: `make test` hands modules to its
+    workers in the order collected (pytest-xdist, ``--dist loadfile --no-loadscope-reorder``), one
+    to each first, so the long ones start at once on different workers instead of one running last
+    and alone."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 

@@ -353,17 +353,18 @@ def stored_hashes(path: Path) -> bytes:
     return fingerprint(paragraphs(path), FingerprintSettings()).hashes
 
 
-def test_shared_shingles_of_real_texts_are_counted_as_without_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shared_shingles_of_real_texts_are_counted_as_without_the_kernel(
+    kernel: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Every pair of the real texts (a text with itself, texts of one script and of two), each
     # counted by the kernel and by the numpy code; the seed pair shares most of its shingles.
-    built = pytest.importorskip("corpus._minhash", reason=NOT_BUILT)
     runs = [stored_hashes(path) for path in TEXTS]
     # A paragraph of the law against whole texts: one run far shorter than the other.
     runs.append(fingerprint(paragraphs(TEXTS[2])[3:4], FingerprintSettings()).hashes)
     pairs = [(a, b) for a in runs for b in runs]
     monkeypatch.setattr(mh, "_kernel", None)
     expected = [mh.shared_count(a, b) for a, b in pairs]
-    monkeypatch.setattr(mh, "_kernel", built)
+    monkeypatch.setattr(mh, "_kernel", kernel)
     assert [mh.shared_count(a, b) for a, b in pairs] == expected
     web, pdf = runs[0], runs[1]
     assert mh.shared_count(web, pdf) > 0.9 * len(pdf) // 4  # the PDF's text is nearly all in the web page

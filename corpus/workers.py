@@ -3,9 +3,11 @@
 A reader may crash its process (a PDF library's segfault), hang, or ask for all
 the memory there is; with the reading done in a worker process that costs one
 file, not the batch, whatever ``--jobs`` is (one worker for ``--jobs 1``). Each
-worker takes one item at a time over its own pipe, so the pool always knows which
-item a dead worker held: that item's result is made by ``on_crash`` with the
-reason, and a fresh worker takes the worker's place. The same happens to a worker
+worker is sent a few items ahead over its own pipe (``depth``: it goes on to the
+next while the parent is busy committing) and answers them in order, so the pool
+always knows which item a dead worker held, the first it has not answered: that
+item's result is made by ``on_crash`` with the reason, a fresh worker takes the
+worker's place, and the items queued behind it go to the next workers free. The same happens to a worker
 that holds an item longer than the time limit (it is killed) and to one whose
 item ran out of the memory it may take: a worker's address space may grow by
 ``max_memory`` over what it started with (``RLIMIT_AS``), so an allocation past
@@ -21,6 +23,7 @@ the items and the results. Starting one costs a few milliseconds.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import ctypes
 import faulthandler
@@ -29,8 +32,9 @@ import multiprocessing.connection
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from corpus.limits import DEFAULT_LIMITS, Limits, format_size
@@ -127,6 +131,10 @@ def _limit_memory(extra: int) -> None:
 # fragmented heap behind) is replaced once it has sent its result, so that memory goes back.
 RECYCLE_GROWTH = 256 * 1024 * 1024
 
+# How many items a worker is sent ahead: the one it works on and two more, so that it
+# does not wait for this process to finish committing before it starts on another.
+DEPTH = 3
+
 
 def _resident(pid: int) -> int | None:
     """The resident set of process ``pid`` in bytes; None where /proc cannot tell."""
@@ -141,8 +149,11 @@ def _resident(pid: int) -> int | None:
 class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: multiprocessing.connection.Connection
-    holding: int | None = None  # index of the item it works on
-    since: float = 0.0  # when it was given that item
+    # The indices of the items it was sent and has not answered, in order: it works on the first.
+    queue: deque[int] = field(default_factory=deque)
+    since: float = (
+        0.0  # when it started on the first (as far as the parent knows: when it was sent, or the one before answered)
+    )
     started_at: int | None = None  # its resident set when it was forked (the parent's, then)
 
     def grown(self) -> bool:
@@ -155,6 +166,8 @@ class Pool(Generic[T, R]):
 
     ``on_crash(item, reason)`` makes the result of an item whose worker died, was
     stopped at the time limit or ran out of memory; ``reason`` says which, for a user.
+    Each worker is sent up to ``depth`` items ahead, so that it goes on to the next
+    while this process is busy with the results (the commit stage).
     """
 
     def __init__(
@@ -164,17 +177,20 @@ class Pool(Generic[T, R]):
         on_crash: Callable[[T, str], R],
         *,
         window: int = 0,
+        depth: int = DEPTH,
         limits: Limits = DEFAULT_LIMITS,
     ) -> None:
-        if jobs < 1:
-            raise ValueError("a pool needs at least one worker")
+        if jobs < 1 or depth < 1:
+            raise ValueError("a pool needs at least one worker, each taking at least one item")
         self.jobs = jobs
         self.task = task
         self.on_crash = on_crash
-        self.window = window or 4 * jobs
+        self.depth = depth
+        self.window = max(window or 4 * jobs, jobs * depth)
         self.limits = limits
         self._context = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
+        self._again: list[int] = []  # items a replaced worker was sent and never answered, sorted
 
     def _start_worker(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -196,27 +212,27 @@ class Pool(Generic[T, R]):
         next_in = next_out = 0
         exhausted = False
         try:
-            self._workers = []
+            self._workers, self._again = [], []
             for _ in range(self.jobs):  # one at a time: each new worker closes its elders' pipes
                 self._workers.append(self._start_worker())
             while True:
-                # Hand out items to idle workers while the window has room.
-                for worker in self._workers:
-                    if worker.holding is not None or exhausted or next_in - next_out >= self.window:
-                        continue
-                    try:
-                        item = next(source)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    pending[next_in] = item
-                    try:
-                        worker.connection.send((next_in, item))
-                    except OSError:  # it died while idle (killed from outside): a fresh one takes the item
-                        worker = self._replace(self._workers.index(worker))
-                        worker.connection.send((next_in, item))
-                    worker.holding, worker.since = next_in, time.monotonic()
-                    next_in += 1
+                # Hand out items, a round at a time so that every worker gets one before any gets two.
+                for level in range(self.depth):
+                    for i in range(len(self._workers)):
+                        if len(self._workers[i].queue) > level:
+                            continue
+                        if self._again:
+                            index = self._again.pop(0)
+                        elif exhausted or next_in - next_out >= self.window:
+                            continue
+                        else:
+                            try:
+                                pending[next_in] = next(source)
+                            except StopIteration:
+                                exhausted = True
+                                continue
+                            index, next_in = next_in, next_in + 1
+                        self._send(i, index, pending[index])
                 while next_out in done:
                     yield done.pop(next_out)
                     next_out += 1
@@ -226,9 +242,23 @@ class Pool(Generic[T, R]):
         finally:
             self._stop()
 
+    def _send(self, i: int, index: int, item: T) -> None:
+        worker = self._workers[i]
+        try:
+            worker.connection.send((index, item))
+        except OSError:  # it died (killed from outside)
+            if worker.queue:  # the item it works on is the one that killed it: _collect says so
+                bisect.insort(self._again, index)
+                return
+            worker = self._replace(i)  # it died while idle: a fresh one takes the item
+            worker.connection.send((index, item))
+        if not worker.queue:
+            worker.since = time.monotonic()
+        worker.queue.append(index)
+
     def _collect(self, pending: dict[int, T], done: dict[int, R]) -> None:
-        """Wait for a result, a dead worker or one past its time; record what came back."""
-        busy = [w for w in self._workers if w.holding is not None]
+        """Wait for results, a dead worker or one past its time; record what came back."""
+        busy = [w for w in self._workers if w.queue]
         if not busy:
             return
         wait: float | None = None
@@ -238,54 +268,68 @@ class Pool(Generic[T, R]):
         ready = multiprocessing.connection.wait(
             [w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=wait
         )
-        now = time.monotonic()
         for i, worker in enumerate(self._workers):
-            if worker.holding is None:
+            if not worker.queue:
                 continue
-            fresh = None
-            if worker.connection in ready:
-                # Its successor is forked before the result lands here: forked after, it would
-                # share (and, as this process goes on, keep a stale copy of) a large result.
-                fresh = self._start_worker() if worker.grown() else None
-                try:
-                    index, (kind, value) = worker.connection.recv()
-                except (EOFError, OSError):
-                    pass  # it died while sending: handled below as a death
-                else:
-                    item = pending.pop(index)
-                    worker.holding = None
-                    if kind == _OK:
-                        done[index] = value
-                    elif kind == _ERROR:
-                        done[index] = self.on_crash(item, f"the reader failed: {value}")
-                    else:  # out of memory: a fresh worker, with all its memory to give, takes the next file
-                        done[index] = self.on_crash(item, self.limits.out_of_memory())
-                        fresh = fresh or self._start_worker()
-                    if fresh is not None:
-                        self._replace(i, fresh)
-                    continue
+            if worker.connection in ready and self._answers(i, pending, done):
+                continue
+            now = time.monotonic()
             if worker.process.sentinel in ready or not worker.process.is_alive():
                 worker.process.join()
                 reason = _death(worker.process.exitcode, self.limits)
             elif self.limits.timeout is not None and now - worker.since >= self.limits.timeout:
                 reason = self.limits.timed_out()
             else:
-                if fresh is not None:  # not needed after all
-                    fresh.process.kill()
-                    fresh.process.join()
-                    fresh.connection.close()
                 continue
-            item = pending.pop(worker.holding)
-            done[worker.holding] = self.on_crash(item, reason)
-            self._replace(i, fresh)
+            index = worker.queue.popleft()
+            done[index] = self.on_crash(pending.pop(index), reason)
+            self._replace(i)
+
+    def _answers(self, i: int, pending: dict[int, T], done: dict[int, R]) -> bool:
+        """Take the results worker ``i`` has sent; False if it died before sending one."""
+        worker = self._workers[i]
+        # Its successor is forked before the result lands here: forked after, it would
+        # share (and, as this process goes on, keep a stale copy of) a large result.
+        fresh = self._start_worker() if worker.grown() else None
+        answered = False
+        while worker.queue and (not answered or worker.connection.poll()):
+            try:
+                index, (kind, value) = worker.connection.recv()
+            except (EOFError, OSError):
+                break  # it died while sending: the caller handles the death
+            answered = True
+            item = pending.pop(index)
+            worker.queue.popleft()
+            worker.since = time.monotonic()
+            if kind == _OK:
+                done[index] = value
+            elif kind == _ERROR:
+                done[index] = self.on_crash(item, f"the reader failed: {value}")
+            else:  # out of memory: a fresh worker, with all its memory to give, takes the next file
+                done[index] = self.on_crash(item, self.limits.out_of_memory())
+                fresh = fresh or self._start_worker()
+                break
+        if fresh is not None:
+            if answered:
+                self._replace(i, fresh)
+            else:  # not needed after all
+                fresh.process.kill()
+                fresh.process.join()
+                fresh.connection.close()
+        return answered
 
     def _replace(self, i: int, fresh: _Worker | None = None) -> _Worker:
-        """Stop worker ``i`` (it may be dead already); ``fresh``, or a new worker, takes its place."""
+        """Stop worker ``i`` (it may be dead already); ``fresh``, or a new worker, takes its place.
+
+        The items it was sent and did not answer go to the next workers free.
+        """
         worker = self._workers[i]
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join()
         worker.connection.close()
+        for index in worker.queue:
+            bisect.insort(self._again, index)
         self._workers[i] = fresh or self._start_worker()
         return self._workers[i]
 
@@ -294,7 +338,7 @@ class Pool(Generic[T, R]):
             with contextlib.suppress(OSError):  # a worker that died has no pipe to tell
                 worker.connection.send(None)
         for worker in self._workers:
-            if worker.holding is not None:  # stopped mid-item (^C, an error in the caller): do not wait for it
+            if worker.queue:  # stopped mid-item (^C, an error in the caller): do not wait for it
                 worker.process.kill()
             worker.process.join(timeout=5)
             if worker.process.is_alive():

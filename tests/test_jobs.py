@@ -15,6 +15,7 @@ from conftest import PDF_SEED, SEEDS, WEB_SEED, CliRunner, shared
 
 from corpus import Corpus, Extract, SourceFile, hookimpl
 from corpus.records import AddResult
+from corpus.workers import Pool
 
 
 def store_contents(db: Path) -> dict[str, Any]:
@@ -88,3 +89,19 @@ def test_an_add_that_keeps_no_results_hands_each_to_on_result(tmp_path: Path) ->
     assert [(r.path, r.status, r.document_id, r.sha256) for r in handed] == [
         (r.path, r.status, r.document_id, r.sha256) for r in kept
     ]
+
+
+def _square_but_die_on_threes(n: int) -> int:
+    """A task whose worker dies (killed, as a segfault kills it) on every item ending in 3."""
+    if n % 10 == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return n * n
+
+
+def test_a_worker_killed_with_items_sent_ahead_fails_its_own_item_only() -> None:
+    # Each worker is sent items ahead (Pool.depth); the ones queued behind the item that
+    # killed it go to a fresh worker, and every result still comes back in input order.
+    want = [-n if n % 10 == 3 else n * n for n in range(40)]
+    for jobs, depth in ((1, 3), (2, 3), (2, 1)):
+        pool = Pool(jobs, _square_but_die_on_threes, lambda n, reason: -n, depth=depth)
+        assert list(pool.map(range(40))) == want, (jobs, depth)

@@ -21,6 +21,7 @@ without Han characters never reaches OpenCC.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -97,14 +98,31 @@ def _tokens(text: str) -> tuple[str, ...]:
     return found
 
 
+# ASCII that is neither a letter nor a digit: always a separator. Text is cut at runs of
+# it first; a piece left that is all ASCII is one word token, with no look at its characters.
+_ASCII_SEPARATORS = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
+
+
 def _tokenise(text: str) -> tuple[str, ...]:
     out: list[str] = []
-    word: list[str] = []
     han = False
     if len(_same) > SAME_TOKENS:
         _same.clear()
     same = _same
-    for ch in fold(text):
+    for piece in _ASCII_SEPARATORS.split(fold(text)):
+        if piece.isascii():
+            if piece:
+                out.append(same.setdefault(piece, piece))
+        else:
+            han = _tokenise_piece(piece, out, same) or han
+    return tuple(_fold_han(out, same) if han else out)
+
+
+def _tokenise_piece(piece: str, out: list[str], same: dict[str, str]) -> bool:
+    """Append the tokens of ``piece`` to ``out``, a character at a time; True if one is Han."""
+    han = False
+    word: list[str] = []
+    for ch in piece:
         cls = _classify(ch)
         if cls == _WORD:
             word.append(ch)
@@ -119,7 +137,7 @@ def _tokenise(text: str) -> tuple[str, ...]:
     if word:
         joined = "".join(word)
         out.append(same.setdefault(joined, joined))
-    return tuple(_fold_han(out, same) if han else out)
+    return han
 
 
 def _fold_han(toks: list[str], same: dict[str, str]) -> list[str]:

@@ -220,3 +220,18 @@ def test_a_new_store_records_its_hash_function(tmp_path: Path) -> None:
     assert stored["hashfunc"] == "xxh32"
     with pytest.raises(SettingsMismatchError, match=r"hashfunc: store has 'xxh32', asked for 'sha1'"):
         Corpus.open(db, settings=FingerprintSettings(hashfunc="sha1"))
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
+def test_tokens_cut_at_ascii_separators_first_are_the_tokens_of_a_character_at_a_time(path: Path) -> None:
+    # The tokeniser cuts a text at runs of ASCII punctuation and spaces and takes an ASCII
+    # piece as one word without looking at its characters; the reference walks the whole
+    # folded text a character at a time. Real texts: Chinese laws, the seed pair, English.
+    from corpus import normalise
+
+    text = path.read_text(encoding="utf-8")
+    reference: list[str] = []
+    han = normalise._tokenise_piece(normalise.fold(text), reference, {})
+    expected = tuple(normalise._fold_han(reference, {}) if han else reference)
+    assert normalise._tokenise(text) == expected
+    assert len(expected) > 100

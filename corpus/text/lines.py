@@ -28,9 +28,8 @@ __all__ = [
     "tidy",
 ]
 
-# Only "\n" ends a line: str.splitlines() would also split on \f, \v and
-# U+2028, which would shift every offset after them.
-_LINE = re.compile(r"[^\n]*\n?")
+# Only "\n" ends a line (split_lines): str.splitlines() would also split on \f, \v
+# and U+2028, which would shift every offset after them.
 
 SENTENCE_END = "。！？；：.!?;:…"
 """Punctuation that ends a sentence (or a clause that ends a line of its own)."""
@@ -87,20 +86,22 @@ def split_lines(text: str, *, page_breaks: bool = False) -> list[Line]:
     """
     lines: list[Line] = []
     page_break = False
-    for match in _LINE.finditer(text):
-        raw = match.group()
-        if not raw:
-            break
-        body = raw.rstrip("\n").rstrip("\r")
+    pieces = text.split("\n")
+    if not pieces[-1]:
+        pieces.pop()  # the text ends with a line end (or is empty): no line after it
+    at = 0  # where the piece starts in the text
+    for piece in pieces:
+        body = piece.rstrip("\r")
+        here, at = at, at + len(piece) + 1
         if not page_breaks:
-            lines.append(Line(body, match.start(), match.start() + len(body)))
+            lines.append(Line(body, here, here + len(body)))
             continue
         if not body.strip("\f") and "\f" in body:
             page_break = True  # a line holding only the page break: the flag carries it
             continue
         lead = len(body) - len(body.lstrip("\f"))
         content = body.strip("\f").replace("\f", " ")
-        start = match.start() + lead
+        start = here + lead
         lines.append(Line(content, start, start + len(content), page_break or lead > 0))
         page_break = body.endswith("\f")
     return lines

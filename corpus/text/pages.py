@@ -142,7 +142,7 @@ def _furniture_cell(cell: str, running: _Running) -> bool:
         is_page_number(cell)
         or is_bare_number(cell)
         or (running.browser and (_stamp(cell, running) or is_url(cell)))
-        or mask_numbers(cell) in running.anywhere
+        or (bool(running.anywhere) and mask_numbers(cell) in running.anywhere)
     )
 
 
@@ -155,9 +155,11 @@ def _kind(
         return "page-number"
     where = "running-header" if top else "running-footer"
     slot = slots.get(i)
-    if slot is not None and (slot, mask_numbers(line.text)) in running.slotted:
+    if slot is not None and running.slotted and (slot, mask_numbers(line.text)) in running.slotted:
         return "running-header" if slot.startswith("top") else "running-footer"
-    if mask_numbers(line.text) in running.anywhere or (running.browser and _stamp(line.text, running)):
+    if (running.anywhere and mask_numbers(line.text) in running.anywhere) or (
+        running.browser and _stamp(line.text, running)
+    ):
         return where
     pieces = cells(line.text)
     if all(_furniture_cell(cell, running) for cell in pieces) and (

@@ -51,19 +51,34 @@ FINAL_PUNCT = "。！？.!?"
 # What may close a line after its last word: quotes and brackets.
 _CLOSERS = "”’」』)）\"'"
 
-_BREADCRUMB_WORDS = re.compile(
-    r"当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|现在位置|"
+
+class _Phrases:
+    """An alternation of phrases, searched as two regexes: those without a cased letter, then the others.
+
+    With ``re.IGNORECASE`` Python's regex engine tries every alternative at every
+    position of a line; phrases in scripts without case (Chinese, Japanese, Korean,
+    digits) need no such flag, and searched on their own they are quick. Only
+    whether the line holds one is asked.
+    """
+
+    def __init__(self, caseless: str, cased: str) -> None:
+        self._caseless = re.compile(caseless)
+        self._cased = re.compile(cased, re.IGNORECASE)
+
+    def search(self, text: str) -> bool:
+        return self._caseless.search(text) is not None or self._cased.search(text) is not None
+
+
+_BREADCRUMB_WORDS = _Phrases(
+    r"当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|现在位置",
     r"\byou are here\b|\bcurrent location\b",
-    re.IGNORECASE,
 )
 _CRUMB_SEPARATOR = re.compile(r"\s*(?:>>|>|»|›|＞|→)\s*")
-_BYLINE_LABEL = re.compile(
+_BYLINE_LABEL = _Phrases(
     r"(?:发布时间|发布日期|发表时间|发表日期|更新时间|更新日期|录入时间|来源|稿件来源|作者|"
     r"责任编辑|编辑|责编|审核|审校|校对|供稿|摄影|通讯员|点击数|点击量|点击率|点击|"
-    r"浏览次数|浏览量|浏览|阅读次数|阅读量|阅读数|访问量|字号|"
-    r"\bsource|\bauthor|\bposted(?: on| by)?|\bpublished(?: on)?|\bupdated(?: on)?|\bviews)"
-    r"\s*[:：]",
-    re.IGNORECASE,
+    r"浏览次数|浏览量|浏览|阅读次数|阅读量|阅读数|访问量|字号)\s*[:：]",
+    r"(?:\bsource|\bauthor|\bposted(?: on| by)?|\bpublished(?: on)?|\bupdated(?: on)?|\bviews)\s*[:：]",
 )
 _REPORTER = re.compile(r"^(?:本报|本台|本刊|新华社|人民网)?(?:特约)?记者|^by\s+[A-Z]", re.IGNORECASE)
 _DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})")
@@ -75,18 +90,25 @@ _NAVIGATION = re.compile(
     r"previous|next|prev|back to top)(?:[\s:：】\]]|$)",
     re.IGNORECASE,
 )
-_FOOTER_STRONG = re.compile(
-    r"版权所有|版权声明|copyright|©|all rights reserved|icp备|icp证|公网安备|许可证|"
-    r"备案号|技术支持|主办单位|承办单位|网站标识码|违法和不良信息举报",
-    re.IGNORECASE,
+_FOOTER_STRONG = _Phrases(
+    r"版权所有|版权声明|©|公网安备|许可证|备案号|技术支持|主办单位|承办单位|网站标识码|违法和不良信息举报",
+    r"copyright|all rights reserved|icp备|icp证",
 )
-_FOOTER_CONTACT = re.compile(
-    r"(?:地址|通讯地址|邮编|邮政编码|电话|联系电话|传真|邮箱|电子邮箱|\btel|\bfax|e-?mail)\s*[:：.]"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\(?0\d{2,3}\)?[-\s]?\d{7,8}",
-    re.IGNORECASE,
+_CONTACT_LABEL = _Phrases(
+    r"(?:地址|通讯地址|邮编|邮政编码|电话|联系电话|传真|邮箱|电子邮箱)\s*[:：.]|(?:\(0|0)\d{2,3}\)?[-\s]?\d{7,8}",
+    r"(?:\btel|\bfax|e-?mail)\s*[:：.]",
 )
-_SHARE = re.compile(r"分享到|分享：|^分享$|扫一扫|二维码|公众号|关注我们|^share\b|\bshare on\b", re.IGNORECASE)
+# An e-mail address; only looked for in a line with an "@" (the run of word characters
+# before it is tried from every position of a line otherwise: slow on a long line of CJK).
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _is_contact(text: str) -> bool:
+    """Does the line give an address, a phone or fax number, or an e-mail address?"""
+    return _CONTACT_LABEL.search(text) or ("@" in text and _EMAIL.search(text) is not None)
+
+
+_SHARE = _Phrases(r"分享到|分享：|^分享$|扫一扫|二维码|公众号|关注我们", r"^share\b|\bshare on\b")
 _RELATED = re.compile(
     r"^[\W_]*(?:相关新闻|相关阅读|相关文章|相关链接|相关推荐|推荐阅读|延伸阅读|热门文章|热门排行|"
     r"热点推荐|热点新闻|猜你喜欢|编辑推荐|更多|related(?: articles| posts| stories)?|"
@@ -95,12 +117,12 @@ _RELATED = re.compile(
 )
 # The header of a block of links to other articles, as a phrase inside a short line:
 # "这些文章你可能也喜欢", "この記事を見た人におすすめの記事", "많이 본 뉴스".
-_RELATED_HEADER = re.compile(
+_RELATED_HEADER = _Phrases(
     r"相关(?:新闻|阅读|文章|推荐|报道|链接)|推荐阅读|延伸阅读|热门(?:文章|排行|推荐|新闻)|猜你喜欢|"
     r"关联(?:阅读|文章)|関連記事|おすすめの記事|人気記事|記事ランキング|관련\s*기사|많이\s*본\s*뉴스|"
-    r"추천\s*기사|\b(?:related (?:articles|posts|stories|news)|you (?:may|might) also like|"
+    r"추천\s*기사",
+    r"\b(?:related (?:articles|posts|stories|news)|you (?:may|might) also like|"
     r"most (?:read|popular|viewed)|recommended for you)\b",
-    re.IGNORECASE,
 )
 _LINK_BAR = re.compile(r"\s*[|｜]\s*")
 _PLACEHOLDER = re.compile(r"\[[^\]\n]{0,60}\]")
@@ -194,7 +216,7 @@ def _chrome_kind(text: str) -> tuple[str, str] | None:
         return "related", WALL
     if _is_link_list(text):
         return "menu", WALL
-    if width <= 160 and _FOOTER_CONTACT.search(text):
+    if width <= 160 and _is_contact(text):
         return "footer", WEAK
     return None
 

@@ -15,6 +15,8 @@ from corpus.text.scripts import UNSPACED_CLASS, is_unspaced
 
 _SIMPLE = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _UNSPACED = re.compile(f"[{UNSPACED_CLASS}]")
+_SIMPLE_MARK = re.compile(f"[{re.escape(''.join(_SIMPLE))}]")
+_PARENS = re.compile(r"[()]")
 
 
 def _is_cjk(ch: str | None) -> bool:
@@ -32,10 +34,13 @@ def _neighbour(text: str, i: int, step: int) -> str | None:
 def _paren_pairs(text: str) -> list[tuple[int, int]]:
     pairs: list[tuple[int, int]] = []
     stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch == "(":
+    if "(" not in text:
+        return pairs
+    for match in _PARENS.finditer(text):
+        i = match.start()
+        if match.group() == "(":
             stack.append(i)
-        elif ch == ")" and stack:
+        elif stack:
             pairs.append((stack.pop(), i))
     return pairs
 
@@ -76,9 +81,8 @@ def _marks_to_convert(text: str) -> dict[int, str]:
     out: dict[int, str] = {}
     if _UNSPACED.search(text) is None:  # every mark converted touches a Chinese character
         return out
-    for i, ch in enumerate(text):
-        if ch not in _SIMPLE:
-            continue
+    for match in _SIMPLE_MARK.finditer(text):
+        i, ch = match.start(), match.group()
         before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
         between_digits = before is not None and after is not None and before.isdigit() and after.isdigit()
         if ch in ",:" and between_digits:

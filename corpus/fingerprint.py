@@ -15,6 +15,7 @@ import hashlib
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
+from itertools import chain
 from typing import TYPE_CHECKING, Protocol
 
 from corpus import normalise
@@ -161,7 +162,7 @@ def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings, *, sig
     from corpus import minhash as mh  # numpy: imported by the first fingerprint, not by this module
 
     per_paragraph = [normalise.token_tuple(paragraph) for paragraph in paragraphs]
-    toks = tuple(token for paragraph in per_paragraph for token in paragraph)
+    toks = tuple(chain.from_iterable(per_paragraph))
     size = settings.shingle_size
     # Never a set of all the shingles: hashed in the joined tokens (C kernel), or one string at a time.
     hashes = mh.distinct_shingle_hashes(toks, size, settings.hash_function)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from functools import cached_property
+from itertools import chain
 
 from corpus import normalise
 from corpus.fingerprint import Shingled
@@ -40,7 +41,7 @@ class StoredShingles:
     @cached_property
     def tokens(self) -> tuple[str, ...]:
         """The text's token stream, as :func:`corpus.fingerprint.fingerprint` makes it."""
-        return tuple(token for paragraph in self._paragraphs() for token in normalise.token_tuple(paragraph))
+        return tuple(chain.from_iterable(map(normalise.token_tuple, self._paragraphs())))
 
 
 def load(db: sqlite3.Connection, document_id: int, paragraphs: Callable[[], list[str]]) -> StoredShingles | None:

@@ -13,8 +13,9 @@ item ran out of the memory it may take: a worker's address space may grow by
 ``max_memory`` over what it started with (``RLIMIT_AS``), so an allocation past
 it fails inside the worker (a ``MemoryError``, or a C library's abort) instead
 of taking the machine's memory. Results come back in the order the items went
-in, and at most ``window`` items are read ahead, so memory does not grow with
-the input.
+in, and at most ``window`` items are read ahead, nor more while the results
+waiting for an earlier one hold ``window_bytes`` (pickled), so memory does not
+grow with the input.
 
 Workers are forked, so they inherit what the parent set up (the plugin host with
 its readers, including plugins registered in code): nothing has to be pickled but
@@ -30,6 +31,7 @@ import faulthandler
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import signal
 import time
 from collections import deque
@@ -134,6 +136,10 @@ RECYCLE_GROWTH = 256 * 1024 * 1024
 # How many items a worker is sent ahead: the one it works on and two more, so that it
 # does not wait for this process to finish committing before it starts on another.
 DEPTH = 3
+# Items read ahead per worker, and the most the results waiting for an earlier one may
+# hold (pickled): a slow file does not stop the workers, nor do large ones fill memory.
+WINDOW_PER_JOB = 16
+WINDOW_BYTES = 64 * 1024 * 1024
 
 
 def _resident(pid: int) -> int | None:
@@ -177,6 +183,7 @@ class Pool(Generic[T, R]):
         on_crash: Callable[[T, str], R],
         *,
         window: int = 0,
+        window_bytes: int = WINDOW_BYTES,
         depth: int = DEPTH,
         limits: Limits = DEFAULT_LIMITS,
     ) -> None:
@@ -186,7 +193,9 @@ class Pool(Generic[T, R]):
         self.task = task
         self.on_crash = on_crash
         self.depth = depth
-        self.window = max(window or 4 * jobs, jobs * depth)
+        self.window = max(window or WINDOW_PER_JOB * jobs, jobs * depth)
+        self.window_bytes = window_bytes
+        self._held: dict[int, int] = {}  # index -> pickled size of each result not yet handed on
         self.limits = limits
         self._context = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
@@ -212,7 +221,7 @@ class Pool(Generic[T, R]):
         next_in = next_out = 0
         exhausted = False
         try:
-            self._workers, self._again = [], []
+            self._workers, self._again, self._held = [], [], {}
             for _ in range(self.jobs):  # one at a time: each new worker closes its elders' pipes
                 self._workers.append(self._start_worker())
             while True:
@@ -223,7 +232,7 @@ class Pool(Generic[T, R]):
                             continue
                         if self._again:
                             index = self._again.pop(0)
-                        elif exhausted or next_in - next_out >= self.window:
+                        elif exhausted or next_in - next_out >= self.window or self._held_bytes() >= self.window_bytes:
                             continue
                         else:
                             try:
@@ -234,6 +243,7 @@ class Pool(Generic[T, R]):
                             index, next_in = next_in, next_in + 1
                         self._send(i, index, pending[index])
                 while next_out in done:
+                    self._held.pop(next_out, None)
                     yield done.pop(next_out)
                     next_out += 1
                 if exhausted and next_out == next_in:
@@ -241,6 +251,9 @@ class Pool(Generic[T, R]):
                 self._collect(pending, done)
         finally:
             self._stop()
+
+    def _held_bytes(self) -> int:
+        return sum(self._held.values())
 
     def _send(self, i: int, index: int, item: T) -> None:
         worker = self._workers[i]
@@ -294,9 +307,11 @@ class Pool(Generic[T, R]):
         answered = False
         while worker.queue and (not answered or worker.connection.poll()):
             try:
-                index, (kind, value) = worker.connection.recv()
+                message = worker.connection.recv_bytes()
             except (EOFError, OSError):
                 break  # it died while sending: the caller handles the death
+            index, (kind, value) = pickle.loads(message)
+            self._held[index] = len(message)
             answered = True
             item = pending.pop(index)
             worker.queue.popleft()

@@ -105,3 +105,13 @@ def test_a_worker_killed_with_items_sent_ahead_fails_its_own_item_only() -> None
     for jobs, depth in ((1, 3), (2, 3), (2, 1)):
         pool = Pool(jobs, _square_but_die_on_threes, lambda n, reason: -n, depth=depth)
         assert list(pool.map(range(40))) == want, (jobs, depth)
+
+
+def _kilobytes(n: int) -> bytes:
+    return bytes([n % 256]) * (n * 1024)
+
+
+def test_results_past_the_byte_window_wait_and_still_all_come_back_in_order() -> None:
+    # With a window of one byte, no item is read ahead while a result waits for an earlier one.
+    pool = Pool(2, _kilobytes, lambda n, reason: b"", window_bytes=1)
+    assert [len(r) for r in pool.map(range(30))] == [n * 1024 for n in range(30)]

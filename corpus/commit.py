@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from corpus import boilerplate, store_shingles
+from corpus import boilerplate, normalise, store_shingles
 from corpus import fingerprint as fp
 from corpus.canonical import SourceText
 from corpus.canonical_policy import FIRST_SOURCES, Build
@@ -204,6 +204,11 @@ class Committer:
         store = self.store
         assert prepared.blob is not None and prepared.extract is not None and prepared.fingerprint is not None
         fingerprint = prepared.fingerprint
+        extract = prepared.extract
+        # Its paragraphs' tokens, made in the per-source stage: not made again for its canonical text.
+        normalise.remember(
+            fp.source_paragraphs(extract.title, extract.paragraphs), fingerprint.tokens, fingerprint.paragraph_sizes
+        )
         # The whole text decides: paragraphs other documents share too may not make a
         # copy of a new document, nor a new document of a copy.
         matches = self._matches(prepared)

@@ -141,6 +141,8 @@ class Fingerprint:
     # ``minhash.to_leanminhash()`` gives it as a datasketch LeanMinHash.
     minhash: Signature | None = None
     shingle_size: int = 5
+    # How many tokens each paragraph fingerprinted gave (``tokens`` is them end to end).
+    paragraph_sizes: tuple[int, ...] = ()
 
     @property
     def shingle_count(self) -> int:
@@ -174,7 +176,8 @@ def fingerprint(paragraphs: Sequence[str], settings: FingerprintSettings, *, sig
     minhash: Signature | None = None
     if signature and not short:
         minhash = mh.signature_of(hashes, num_perm=settings.num_perm, seed=settings.seed)
-    return Fingerprint(toks, mh.to_bytes(hashes), exact.hexdigest(), short, minhash, size)
+    sizes = tuple(map(len, per_paragraph))
+    return Fingerprint(toks, mh.to_bytes(hashes), exact.hexdigest(), short, minhash, size, sizes)
 
 
 def fingerprint_source(

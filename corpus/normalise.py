@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from corpus.text.scripts import fold_han_script, is_unspaced, script_of
 
@@ -82,20 +82,43 @@ _same: dict[str, str] = {}
 
 
 def _tokens(text: str) -> tuple[str, ...]:
-    global _cached_tokens, _long
     if _long is not None and (_long[0] is text or _long[0] == text):
         return _long[1]
     found = _cache.pop(text, None)
     if found is None:
-        found = _tokenise(text)
-        if len(found) > CACHE_TOKENS // 2:
-            _long = (text, found)
-            return found
-        _cached_tokens += len(found)
-        while _cache and _cached_tokens > CACHE_TOKENS:
-            _cached_tokens -= len(_cache.pop(next(iter(_cache))))
+        return _keep(text, _tokenise(text))
     _cache[text] = found  # most recent last
     return found
+
+
+def _keep(text: str, found: tuple[str, ...]) -> tuple[str, ...]:
+    """Hold ``found`` as the tokens of ``text``, the least recently used out past the budget."""
+    global _cached_tokens, _long
+    if len(found) > CACHE_TOKENS // 2:
+        _long = (text, found)
+        return found
+    _cached_tokens += len(found)
+    while _cache and _cached_tokens > CACHE_TOKENS:
+        _cached_tokens -= len(_cache.pop(next(iter(_cache))))
+    _cache[text] = found
+    return found
+
+
+def remember(texts: Sequence[str], tokens: tuple[str, ...], sizes: Sequence[int]) -> None:
+    """Hold ``tokens``, the token streams of ``texts`` end to end (``sizes`` tokens each), as if made here.
+
+    The per-source stage tokenises a source's paragraphs in a worker process; the
+    commit stage, which asks for them again (a canonical text is built from them),
+    is handed them with the source's fingerprint instead of tokenising them twice.
+    Nothing is held when the sizes do not add up.
+    """
+    if len(sizes) != len(texts) or sum(sizes) != len(tokens):
+        return
+    at = 0
+    for text, size in zip(texts, sizes, strict=True):
+        piece, at = tokens[at : at + size], at + size
+        if text not in _cache and not (_long is not None and _long[0] == text):
+            _keep(text, piece)
 
 
 # ASCII that is neither a letter nor a digit: always a separator. Text is cut at runs of

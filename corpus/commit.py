@@ -24,6 +24,7 @@ from corpus import fingerprint as fp
 from corpus.canonical import SourceText
 from corpus.canonical_policy import FIRST_SOURCES, Build
 from corpus.errors import CorpusError
+from corpus.group_bands import GroupBands
 from corpus.match import Comparison, Relation, compare, decide, shingle_similarity
 from corpus.pluginhost import PluginHost
 from corpus.prepare import Alone, Prepared, same_words
@@ -73,6 +74,7 @@ class Committer:
         self._group: list[AddResult] = []
         self._group_started = 0.0
         self._canonicals = _Fingerprints()
+        self._bands = GroupBands()  # written at the group's commit, in key order
         self._data_version = -1
         self._planned = UNPLANNED
         self.last: AddResult | None = None
@@ -117,6 +119,7 @@ class Committer:
         """Commit the group in flight; returns its results."""
         if not self._group:
             return []
+        self.store.add_band_rows(self._bands.take())
         self.store.db.execute("COMMIT")
         done, self._group = self._group, []
         return done
@@ -124,6 +127,7 @@ class Committer:
     def abort(self) -> None:
         """Roll back the group in flight (its sources were not reported)."""
         self._canonicals.clear()
+        self._bands.clear()
         if self._group:
             self.store.db.execute("ROLLBACK")
             self._group = []
@@ -132,9 +136,11 @@ class Committer:
     def _savepoint(self) -> Iterator[None]:
         db = self.store.db
         db.execute("SAVEPOINT source")
+        bands = len(self._bands)
         try:
             yield
         except BaseException:
+            self._bands.truncate(bands)
             db.execute("ROLLBACK TO source")
             db.execute("RELEASE source")
             raise
@@ -230,8 +236,7 @@ class Committer:
         )
         store.add_location(source_id, prepared.location, prepared.details)
         store.index_paragraphs(source_id, prepared.paragraph_keys)
-        if prepared.band_keys:
-            store.add_bands(source_id, prepared.band_keys)
+        self._bands.add(source_id, prepared.band_keys)
 
         # A copy of several documents joins the one it is most like (on a tie the oldest);
         # the others merge into it only if they are copies of it too (see _merge_if_copy).
@@ -316,6 +321,7 @@ class Committer:
         candidates = self.store.exact_documents(fingerprint.exact_key)
         if prepared.band_keys:
             candidates |= self.store.candidate_documents(prepared.band_keys)
+            candidates |= self.store.documents_of(self._bands.sources(prepared.band_keys))
         keys = prepared.paragraph_keys
         if keys:
             needed = max(2, math.ceil(boilerplate.CANDIDATE_SHARE * len(keys)))

@@ -11,6 +11,7 @@ import pytest
 from conftest import PDF_SEED, ROOT, SEEDS, TITLE, WEB_SEED, CliRunner, shared
 
 from corpus import Canonical, CanonicalParagraph, Corpus, CorpusError, Extract, PluginError, SourceFile, hookimpl
+from corpus.check import check_store
 
 FIXTURES = ROOT / "tests" / "fixtures" / "plugins"
 # A real note, written for these tests: title line, then blank-line paragraphs.
@@ -247,6 +248,10 @@ def test_a_canonical_policy_that_raises_fails_only_that_file(tmp_path: Path) -> 
         assert [d.source_count for d in corpus.documents()] == [1]
         (failed,) = corpus.failed_sources()
         assert corpus.source_bytes(failed.id) == WEB_SEED.read_bytes()
+        # Nothing of the rolled-back source is left in the indexes (its LSH rows wait for the
+        # group's commit: they must go with it), so the store checks clean.
+        problems = check_store(corpus.store, corpus.host).problems
+        assert [p.line() for p in problems] == []
 
 
 def test_sniff_sees_the_head_and_tail_of_a_long_text_and_read_the_whole(tmp_path: Path) -> None:

@@ -98,9 +98,26 @@ class _Stage:
 
 
 def wanted(store: Store, items: Iterable[Input]) -> Iterator[Input]:
-    """The inputs, but the store's own file (a folder that holds the store is not added into it)."""
-    store_file = os.path.realpath(store.path)
-    return (i for i in items if i.path is None or os.path.realpath(i.path) != store_file)
+    """The inputs, but the store's own files (a folder that holds the store is not added into it).
+
+    The store's file and SQLite's files beside it (``-wal``, ``-shm``, ``-journal``) are
+    known by device and inode, whatever path or link names them: one ``stat`` an input,
+    where resolving every path would ask for each of its folders.
+    """
+    own = {found for suffix in _STORE_COMPANIONS if (found := _identity(f"{store.path}{suffix}")) is not None}
+    return (i for i in items if i.path is None or not own or _identity(i.path) not in own)
+
+
+# SQLite's files beside a store: its write-ahead log and its index, a rollback journal.
+_STORE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None  # not there (yet): not the store's file; the add says what is wrong with it
+    return found.st_dev, found.st_ino
 
 
 def add_files(

@@ -444,3 +444,18 @@ def test_a_read_only_store_of_an_older_schema_says_it_must_be_upgraded(
 def test_an_unknown_document_in_an_existing_store_is_still_a_usage_error(store_file: Path) -> None:
     run = run_corpus("--db", store_file, "show", "42")
     assert_one_line_error(run, 2, f"no document 42 in {store_file}")
+
+
+def test_an_add_never_takes_the_store_itself_by_any_name(tmp_path: Path) -> None:
+    # The store sits in the folder being added under a name the walk does not skip, and a
+    # link to it is named too: neither is read as a source (its bytes would be a SQLite file).
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    store = folder / "notes.corpus"
+    (tmp_path / "link-to-store").symlink_to(store)
+    from corpus import Corpus
+
+    with Corpus.open(store) as corpus:
+        results = corpus.add([folder, tmp_path / "link-to-store"])
+        assert sorted(Path(r.path).name for r in results) == sorted(p.name for p in SEEDS.iterdir())
+        assert corpus.failed_sources() == []

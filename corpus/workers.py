@@ -225,6 +225,9 @@ class Pool(Generic[T, R]):
             for _ in range(self.jobs):  # one at a time: each new worker closes its elders' pipes
                 self._workers.append(self._start_worker())
             while True:
+                # Take the results already sent (without waiting): a worker whose pipe is full
+                # waits to send, so one left unread while the caller works would sit idle.
+                self._collect(pending, done, block=False)
                 # Hand out items, a round at a time so that every worker gets one before any gets two.
                 for level in range(self.depth):
                     for i in range(len(self._workers)):
@@ -242,10 +245,11 @@ class Pool(Generic[T, R]):
                                 continue
                             index, next_in = next_in, next_in + 1
                         self._send(i, index, pending[index])
-                while next_out in done:
+                if next_out in done:  # one at a time, the pipes read between them
                     self._held.pop(next_out, None)
                     yield done.pop(next_out)
                     next_out += 1
+                    continue
                 if exhausted and next_out == next_in:
                     return
                 self._collect(pending, done)
@@ -269,13 +273,16 @@ class Pool(Generic[T, R]):
             worker.since = time.monotonic()
         worker.queue.append(index)
 
-    def _collect(self, pending: dict[int, T], done: dict[int, R]) -> None:
-        """Wait for results, a dead worker or one past its time; record what came back."""
+    def _collect(self, pending: dict[int, T], done: dict[int, R], *, block: bool = True) -> None:
+        """Wait for results, a dead worker or one past its time; record what came back.
+
+        Without ``block``, only what is there already: no waiting.
+        """
         busy = [w for w in self._workers if w.queue]
         if not busy:
             return
-        wait: float | None = None
-        if self.limits.timeout is not None:
+        wait: float | None = None if block else 0.0
+        if block and self.limits.timeout is not None:
             first = min(w.since for w in busy) + self.limits.timeout
             wait = max(0.0, first - time.monotonic())
         ready = multiprocessing.connection.wait(

@@ -492,6 +492,8 @@ class Committer:
         cached = self._canonicals.get(document_id) if before == after else None
         if cached is None and joined is not None and (same if same is not None else same_words(after, joined[0])):
             cached = joined[1]  # the text is the joined source's, but for spacing and punctuation
+            # and so are its tokens, paragraph by paragraph: held for the next source aligned with it
+            normalise.remember(after, cached.tokens, cached.paragraph_sizes)
         canonical_fp = cached or fp.fingerprint(after, self.settings)
         self._canonicals.put(document_id, self._slim(document_id, canonical_fp))
         store_shingles.save(store.db, document_id, canonical_fp)

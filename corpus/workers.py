@@ -28,10 +28,12 @@ import bisect
 import contextlib
 import ctypes
 import faulthandler
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import select
 import signal
 import time
 from collections import deque
@@ -199,6 +201,9 @@ class Pool(Generic[T, R]):
         self.limits = limits
         self._context = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
+        # Every worker's pipe and process sentinel, watched at once (one poll(2) a wait: a
+        # multiprocessing.connection.wait makes and fills a selector each time).
+        self._poller = select.poll()
         self._again: list[int] = []  # items a replaced worker was sent and never answered, sorted
 
     def _start_worker(self) -> _Worker:
@@ -209,7 +214,16 @@ class Pool(Generic[T, R]):
         )
         process.start()
         child.close()
+        for fd in (parent.fileno(), process.sentinel):
+            self._poller.register(fd, select.POLLIN)
         return _Worker(process, parent, started_at=_resident(os.getpid()))
+
+    def _close(self, worker: _Worker) -> None:
+        """Stop watching a worker that is dead or stopped, and close its pipe."""
+        for fd in (worker.connection.fileno(), worker.process.sentinel):
+            with contextlib.suppress(KeyError, ValueError):
+                self._poller.unregister(fd)
+        worker.connection.close()
 
     def map(self, items: Iterable[T]) -> Iterator[R]:
         """The results of ``task`` on ``items``, in their order."""
@@ -285,13 +299,13 @@ class Pool(Generic[T, R]):
         if block and self.limits.timeout is not None:
             first = min(w.since for w in busy) + self.limits.timeout
             wait = max(0.0, first - time.monotonic())
-        ready = multiprocessing.connection.wait(
-            [w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=wait
-        )
+        ready = {fd for fd, _ in self._poller.poll(None if wait is None else math.ceil(wait * 1000))}
         for i, worker in enumerate(self._workers):
             if not worker.queue:
+                if worker.process.sentinel in ready:  # it died while idle (killed from outside)
+                    self._replace(i)
                 continue
-            if worker.connection in ready and self._answers(i, pending, done):
+            if worker.connection.fileno() in ready and self._answers(i, pending, done):
                 continue
             now = time.monotonic()
             if worker.process.sentinel in ready or not worker.process.is_alive():
@@ -306,39 +320,34 @@ class Pool(Generic[T, R]):
             self._replace(i)
 
     def _answers(self, i: int, pending: dict[int, T], done: dict[int, R]) -> bool:
-        """Take the results worker ``i`` has sent; False if it died before sending one."""
+        """Take the next result worker ``i`` has sent; False if it died before sending it."""
         worker = self._workers[i]
         # Its successor is forked before the result lands here: forked after, it would
         # share (and, as this process goes on, keep a stale copy of) a large result.
         fresh = self._start_worker() if worker.grown() else None
-        answered = False
-        while worker.queue and (not answered or worker.connection.poll()):
-            try:
-                message = worker.connection.recv_bytes()
-            except (EOFError, OSError):
-                break  # it died while sending: the caller handles the death
-            index, (kind, value) = pickle.loads(message)
-            self._held[index] = len(message)
-            answered = True
-            item = pending.pop(index)
-            worker.queue.popleft()
-            worker.since = time.monotonic()
-            if kind == _OK:
-                done[index] = value
-            elif kind == _ERROR:
-                done[index] = self.on_crash(item, f"the reader failed: {value}")
-            else:  # out of memory: a fresh worker, with all its memory to give, takes the next file
-                done[index] = self.on_crash(item, self.limits.out_of_memory())
-                fresh = fresh or self._start_worker()
-                break
-        if fresh is not None:
-            if answered:
-                self._replace(i, fresh)
-            else:  # not needed after all
+        try:
+            message = worker.connection.recv_bytes()
+        except (EOFError, OSError):  # it died while sending: the caller handles the death
+            if fresh is not None:  # not needed after all
                 fresh.process.kill()
                 fresh.process.join()
-                fresh.connection.close()
-        return answered
+                self._close(fresh)
+            return False
+        index, (kind, value) = pickle.loads(message)
+        self._held[index] = len(message)
+        item = pending.pop(index)
+        worker.queue.popleft()
+        worker.since = time.monotonic()
+        if kind == _OK:
+            done[index] = value
+        elif kind == _ERROR:
+            done[index] = self.on_crash(item, f"the reader failed: {value}")
+        else:  # out of memory: a fresh worker, with all its memory to give, takes the next file
+            done[index] = self.on_crash(item, self.limits.out_of_memory())
+            fresh = fresh or self._start_worker()
+        if fresh is not None:
+            self._replace(i, fresh)
+        return True
 
     def _replace(self, i: int, fresh: _Worker | None = None) -> _Worker:
         """Stop worker ``i`` (it may be dead already); ``fresh``, or a new worker, takes its place.
@@ -349,7 +358,7 @@ class Pool(Generic[T, R]):
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join()
-        worker.connection.close()
+        self._close(worker)
         for index in worker.queue:
             bisect.insort(self._again, index)
         self._workers[i] = fresh or self._start_worker()
@@ -366,7 +375,7 @@ class Pool(Generic[T, R]):
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
-            worker.connection.close()
+            self._close(worker)
         self._workers = []
 
 

@@ -69,6 +69,7 @@ class Committer:
         self.store = store
         self.host = host
         self.settings = store.settings()
+        self._settings_strings = self.settings.to_strings()  # what each match records it was made with
         self.group_sources = group_sources
         self.group_seconds = group_seconds
         self._group: list[AddResult] = []
@@ -244,7 +245,7 @@ class Committer:
             (d for d, (_, r) in matches.items() if r is Relation.COPY), key=lambda d: (-matches[d][0].similarity, d)
         )
         versions = [d for d, (_, r) in matches.items() if r is Relation.VERSION]
-        settings = self.settings.to_strings()
+        settings = self._settings_strings
         if copies:
             document_id, status = copies[0], "copy"
             comparison = matches[document_id][0]

@@ -13,6 +13,7 @@ documents a group makes are those of one source at a time.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import repeat
 
 
 class GroupBands:
@@ -20,28 +21,41 @@ class GroupBands:
 
     def __init__(self) -> None:
         self._rows: list[tuple[int, int]] = []  # (key, source id), in the order the sources came
-        self._by_key: dict[int, list[int]] = {}
+        self._first: dict[int, int] = {}  # key -> the first source holding it
+        self._more: dict[int, list[int]] = {}  # key -> the sources after the first holding it (copies: rare)
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def add(self, source_id: int, keys: Iterable[int]) -> None:
-        for key in keys:
-            self._rows.append((key, source_id))
-            self._by_key.setdefault(key, []).append(source_id)
+        new = dict.fromkeys(keys, source_id)
+        self._rows.extend(zip(new, repeat(source_id)))
+        for key in new.keys() & self._first.keys():
+            del new[key]
+            self._more.setdefault(key, []).append(source_id)
+        self._first.update(new)
 
     def sources(self, keys: Iterable[int]) -> set[int]:
         """The group's sources holding one of ``keys``."""
-        by_key = self._by_key
-        return {source_id for key in keys for source_id in by_key.get(key, ())}
+        held = self._first.keys() & set(keys)
+        found = {self._first[key] for key in held}
+        for key in held & self._more.keys():
+            found.update(self._more[key])
+        return found
 
     def truncate(self, mark: int) -> None:
         """Forget the rows added after the first ``mark`` (a source rolled back to its savepoint)."""
         for key, source_id in self._rows[mark:]:
-            holders = self._by_key[key]
-            holders.remove(source_id)
-            if not holders:
-                del self._by_key[key]
+            more = self._more.get(key)
+            if more and source_id in more:
+                more.remove(source_id)
+            elif self._first.get(key) == source_id:
+                if more:
+                    self._first[key] = more.pop(0)
+                else:
+                    del self._first[key]
+            if more is not None and not more:
+                del self._more[key]
         del self._rows[mark:]
 
     def take(self) -> list[tuple[int, int]]:
@@ -52,4 +66,5 @@ class GroupBands:
 
     def clear(self) -> None:
         self._rows = []
-        self._by_key = {}
+        self._first = {}
+        self._more = {}

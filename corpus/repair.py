@@ -100,7 +100,7 @@ class _Mender:
     def index(self, fix: Fix) -> bool:
         source_id = fix.source_id or 0
         if fix.index == "lsh":
-            self.store.add_bands(source_id, sorted(fix.add))
+            self.store.add_band_rows([(key, source_id) for key in sorted(fix.add)])
         else:
             self.store.index_paragraphs(source_id, sorted(fix.add))
         self.store.unindex(fix.index, source_id, sorted(fix.remove))

@@ -31,8 +31,10 @@ def add_once(checkout: Path, files: Path, db: Path, jobs: int) -> tuple[float, f
     env.pop("CORPUS_DB", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    command = [sys.executable, "-m", "corpus", "--db", str(db), "add", "--json", f"--jobs={jobs}", str(files)]
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # -P, and a folder of its own to run in: "python -m" puts the working folder first on the
+    # path, so run from a checkout it would import that checkout's corpus, whatever PYTHONPATH says.
+    command = [sys.executable, "-P", "-m", "corpus", "--db", str(db), "add", "--json", f"--jobs={jobs}", str(files)]
+    subprocess.run(command, env=env, cwd=db.parent, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -114,6 +114,11 @@ def remember(texts: Sequence[str], tokens: tuple[str, ...], sizes: Sequence[int]
     """
     if len(sizes) != len(texts) or sum(sizes) != len(tokens):
         return
+    if len(_same) > SAME_TOKENS:
+        _same.clear()
+    # One string object per distinct token, as _tokenise keeps them: tokens that came from
+    # another process are strings of their own, some 50 bytes each, held as long as the cache is.
+    tokens = tuple(map(_same.setdefault, tokens, tokens))
     at = 0
     for text, size in zip(texts, sizes, strict=True):
         piece, at = tokens[at : at + size], at + size

@@ -55,5 +55,7 @@ bench-env: $(BENCH_VENV)/.installed
 
 # Every speed, memory and signature figure, beside its alternatives, written into
 # benchmarks/RESULTS.md with the date and the machine (hours: the 100,000-file run is in it).
+# rensa goes into the project's environment too: signatures.py times it beside ours in one process.
 bench: $(STAMP) bench-env
+	$(BIN)/python -m pip install --quiet rensa==0.5.0
 	$(BIN)/python benchmarks/bench.py

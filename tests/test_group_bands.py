@@ -15,7 +15,7 @@ from corpus.group_bands import GroupBands
 def test_held_band_keys_answer_as_their_rows_do() -> None:
     rng = random.Random(3)
     for _ in range(200):
-        held, rows = GroupBands(), []
+        held, rows = GroupBands(), list[tuple[int, int]]()
         for source_id in range(1, 40):
             keys = [rng.randrange(60) for _ in range(rng.randrange(0, 8))]  # few keys: many shared
             mark, rows_mark = len(held), len(rows)

@@ -307,13 +307,22 @@ class Pool(Generic[T, R]):
                 continue
             if worker.connection.fileno() in ready and self._answers(i, pending, done):
                 continue
-            now = time.monotonic()
-            if worker.process.sentinel in ready or not worker.process.is_alive():
+            dead = worker.process.sentinel in ready or not worker.process.is_alive()
+            timeout = self.limits.timeout
+            if not dead and (timeout is None or time.monotonic() - worker.since < timeout):
+                continue
+            # What it sent before it died or ran out of time is in its pipe (poll(2) may show
+            # the sentinel before the pipe): those items are answered, not failed.
+            self._drain(worker, pending, done)
+            if dead:
                 worker.process.join()
                 reason = _death(worker.process.exitcode, self.limits)
-            elif self.limits.timeout is not None and now - worker.since >= self.limits.timeout:
+            elif timeout is not None and time.monotonic() - worker.since >= timeout:
                 reason = self.limits.timed_out()
             else:
+                continue  # it answered after all
+            if not worker.queue:  # it died with every item answered
+                self._replace(i)
                 continue
             index = worker.queue.popleft()
             done[index] = self.on_crash(pending.pop(index), reason)
@@ -333,6 +342,15 @@ class Pool(Generic[T, R]):
                 fresh.process.join()
                 self._close(fresh)
             return False
+        if self._take(worker, message, pending, done) == _MEMORY:
+            # Out of memory: a fresh worker, with all its memory to give, takes the next file.
+            fresh = fresh or self._start_worker()
+        if fresh is not None:
+            self._replace(i, fresh)
+        return True
+
+    def _take(self, worker: _Worker, message: bytes, pending: dict[int, T], done: dict[int, R]) -> str:
+        """Record one result the worker sent, for the first item it had not answered; returns its kind."""
         index, (kind, value) = pickle.loads(message)
         self._held[index] = len(message)
         item = pending.pop(index)
@@ -342,12 +360,20 @@ class Pool(Generic[T, R]):
             done[index] = value
         elif kind == _ERROR:
             done[index] = self.on_crash(item, f"the reader failed: {value}")
-        else:  # out of memory: a fresh worker, with all its memory to give, takes the next file
+        else:
             done[index] = self.on_crash(item, self.limits.out_of_memory())
-            fresh = fresh or self._start_worker()
-        if fresh is not None:
-            self._replace(i, fresh)
-        return True
+        return str(kind)
+
+    def _drain(self, worker: _Worker, pending: dict[int, T], done: dict[int, R]) -> None:
+        """Take every result already in a worker's pipe (one that died, or is to be stopped)."""
+        while worker.queue:
+            try:
+                if not worker.connection.poll(0):
+                    return
+                message = worker.connection.recv_bytes()
+            except (EOFError, OSError):  # nothing more: it died, maybe while sending
+                return
+            self._take(worker, message, pending, done)
 
     def _replace(self, i: int, fresh: _Worker | None = None) -> _Worker:
         """Stop worker ``i`` (it may be dead already); ``fresh``, or a new worker, takes its place.

@@ -118,7 +118,9 @@ def remember(texts: Sequence[str], tokens: tuple[str, ...], sizes: Sequence[int]
         _same.clear()
     # One string object per distinct token, as _tokenise keeps them: tokens that came from
     # another process are strings of their own, some 50 bytes each, held as long as the cache is.
-    tokens = tuple(map(_same.setdefault, tokens, tokens))
+    # (Not for a text longer than the cache holds: a copy of its tokens would only add memory.)
+    if len(tokens) <= CACHE_TOKENS // 2:
+        tokens = tuple(map(_same.setdefault, tokens, tokens))
     at = 0
     for text, size in zip(texts, sizes, strict=True):
         piece, at = tokens[at : at + size], at + size

@@ -81,6 +81,13 @@ SAME_TOKENS = 200_000
 _same: dict[str, str] = {}
 
 
+def _interned() -> dict[str, str]:
+    """The table of one string per distinct token, emptied first when it holds :data:`SAME_TOKENS`."""
+    if len(_same) > SAME_TOKENS:
+        _same.clear()
+    return _same
+
+
 def _tokens(text: str) -> tuple[str, ...]:
     if _long is not None and (_long[0] is text or _long[0] == text):
         return _long[1]
@@ -114,13 +121,12 @@ def remember(texts: Sequence[str], tokens: tuple[str, ...], sizes: Sequence[int]
     """
     if len(sizes) != len(texts) or sum(sizes) != len(tokens):
         return
-    if len(_same) > SAME_TOKENS:
-        _same.clear()
+    same = _interned()
     # One string object per distinct token, as _tokenise keeps them: tokens that came from
     # another process are strings of their own, some 50 bytes each, held as long as the cache is.
     # (Not for a text longer than the cache holds: a copy of its tokens would only add memory.)
     if len(tokens) <= CACHE_TOKENS // 2:
-        tokens = tuple(map(_same.setdefault, tokens, tokens))
+        tokens = tuple(map(same.setdefault, tokens, tokens))
     at = 0
     for text, size in zip(texts, sizes, strict=True):
         piece, at = tokens[at : at + size], at + size
@@ -136,9 +142,7 @@ _ASCII_SEPARATORS = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
 def _tokenise(text: str) -> tuple[str, ...]:
     out: list[str] = []
     han = False
-    if len(_same) > SAME_TOKENS:
-        _same.clear()
-    same = _same
+    same = _interned()
     for piece in _ASCII_SEPARATORS.split(fold(text)):
         if piece.isascii():
             if piece:

@@ -28,9 +28,6 @@ __all__ = [
     "tidy",
 ]
 
-# Only "\n" ends a line (split_lines): str.splitlines() would also split on \f, \v
-# and U+2028, which would shift every offset after them.
-
 SENTENCE_END = "。！？；：.!?;:…"
 """Punctuation that ends a sentence (or a clause that ends a line of its own)."""
 
@@ -86,6 +83,8 @@ def split_lines(text: str, *, page_breaks: bool = False) -> list[Line]:
     """
     lines: list[Line] = []
     page_break = False
+    # Split on "\n" alone: str.splitlines() would also split on \f, \v and U+2028,
+    # which would shift every offset after them.
     pieces = text.split("\n")
     if not pieces[-1]:
         pieces.pop()  # the text ends with a line end (or is empty): no line after it

@@ -106,6 +106,13 @@ class _Running:
     anywhere: set[str]  # masked text or cell near an edge (either: extractors reorder) of many pages
     browser: bool  # the pages carry a browser's print stamps
 
+    # A text without pages has no running lines: its lines are not masked to look for one.
+    def in_slot(self, slot: str, text: str) -> bool:
+        return bool(self.slotted) and (slot, mask_numbers(text)) in self.slotted
+
+    def near_edges(self, text: str) -> bool:
+        return bool(self.anywhere) and mask_numbers(text) in self.anywhere
+
 
 def _running(
     lines: Sequence[Line], pages: list[list[int]], slots: list[dict[int, str]], zones: list[set[int]]
@@ -142,7 +149,7 @@ def _furniture_cell(cell: str, running: _Running) -> bool:
         is_page_number(cell)
         or is_bare_number(cell)
         or (running.browser and (_stamp(cell, running) or is_url(cell)))
-        or (bool(running.anywhere) and mask_numbers(cell) in running.anywhere)
+        or running.near_edges(cell)
     )
 
 
@@ -155,11 +162,9 @@ def _kind(
         return "page-number"
     where = "running-header" if top else "running-footer"
     slot = slots.get(i)
-    if slot is not None and running.slotted and (slot, mask_numbers(line.text)) in running.slotted:
+    if slot is not None and running.in_slot(slot, line.text):
         return "running-header" if slot.startswith("top") else "running-footer"
-    if (running.anywhere and mask_numbers(line.text) in running.anywhere) or (
-        running.browser and _stamp(line.text, running)
-    ):
+    if running.near_edges(line.text) or (running.browser and _stamp(line.text, running)):
         return where
     pieces = cells(line.text)
     if all(_furniture_cell(cell, running) for cell in pieces) and (
@@ -207,7 +212,7 @@ def _stamp(text: str, running: _Running) -> bool:
     """Does the line open with the print date of a browser: in its own format, or coming back page after page?"""
     text = text.strip()
     stamp = print_stamp(text)
-    return stamp is not None and (bool(_BROWSER_STAMP.match(text)) or mask_numbers(stamp) in running.anywhere)
+    return stamp is not None and (bool(_BROWSER_STAMP.match(text)) or running.near_edges(stamp))
 
 
 def _stamps_only(text: str, running: _Running) -> bool:

@@ -153,12 +153,12 @@ _LIST_DATE = (
 _DATED = re.compile(rf"^{_LIST_DATE}\s*(?=\S)|\s*{_LIST_DATE}$")
 
 
+_SENTENCE_MARKS = tuple(dict.fromkeys(SENTENCE_PUNCT))  # each mark once, so none is counted twice
+
+
 def punctuation_count(text: str) -> int:
     """How many of the text's characters are sentence punctuation (a count per mark, in C)."""
     return sum(map(text.count, _SENTENCE_MARKS))
-
-
-_SENTENCE_MARKS = tuple(dict.fromkeys(SENTENCE_PUNCT))  # each mark once, so none is counted twice
 
 
 def is_good(text: str) -> bool:
